@@ -1,0 +1,204 @@
+"""The access gate: gathers the facts from the database, asks `policy`, and writes the access log.
+
+Every selector that returns personal data goes through here. Nothing is shown that `policy` did not allow, and
+every person or record shown leaves one access-log row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nara.access import policy, registry
+from nara.access.models import Block, Consent, EmergencyAccess
+from nara.access.policy import Actor, Basis, ConsentFact, Decision, PersonFacts
+from nara.audit import services as audit
+from nara.audit.models import Action
+from nara.people.models import Person
+
+
+class AccessDenied(PermissionDenied):
+    """Raised with the reason the user is shown (never the personnummer)."""
+
+    def __init__(self, reason: str, person_id=None, blocked: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.person_id = person_id
+        self.blocked = blocked
+
+
+def now_local() -> dt.datetime:
+    return timezone.localtime()
+
+
+def relationship_persons(actor: Actor, on: dt.date | None = None):
+    """Persons the actor's unit has a current care relationship with (a QuerySet)."""
+    on = on or timezone.localdate()
+    return Person.objects.filter(registry.relationship_q(actor.unit_id, on))
+
+
+def _emergency_until(actor: Actor, person_ids, now) -> dict:
+    rows = EmergencyAccess.objects.filter(
+        user_id=actor.user_id, person_id__in=person_ids, opened_at__isnull=False, closed_at__isnull=True,
+        expires_at__gt=now,
+    ).values_list("person_id", "expires_at")
+    out: dict = {}
+    for pid, until in rows:
+        out[pid] = max(until, out.get(pid, until))
+    return out
+
+
+def facts_for_many(actor: Actor, person_ids, now=None) -> dict:
+    """PersonFacts for several persons at once, in a fixed number of queries."""
+    now = now or now_local()
+    ids = list(person_ids)
+    related = set(relationship_persons(actor, now.date()).filter(pk__in=ids).values_list("pk", flat=True))
+    consents: dict = defaultdict(list)
+    consent_rows = Consent.objects.filter(person_id__in=ids, receiving_org_id=actor.org_id).prefetch_related(
+        "source_orgs"
+    )
+    for c in consent_rows:
+        sources = None if c.all_sources else frozenset(o.pk for o in c.source_orgs.all())
+        consents[c.person_id].append(
+            ConsentFact(c.receiving_org_id, sources, c.valid_from, c.valid_to, c.withdrawn_at)
+        )
+    blocks: dict = defaultdict(set)
+    for pid, org_id in Block.objects.filter(person_id__in=ids, lifted_at__isnull=True).values_list(
+        "person_id", "blocked_org_id"
+    ):
+        blocks[pid].add(org_id)
+    emergency = _emergency_until(actor, ids, now)
+    return {
+        pid: PersonFacts(
+            has_relationship=pid in related,
+            consents=tuple(consents[pid]),
+            blocked_org_ids=frozenset(blocks[pid]),
+            emergency_until=emergency.get(pid),
+        )
+        for pid in ids
+    }
+
+
+def facts_for(actor: Actor, person_id, now=None) -> PersonFacts:
+    return facts_for_many(actor, [person_id], now)[person_id]
+
+
+@dataclass
+class PersonAccess:
+    """An opened person: the register row, the facts used, and the decision that let the actor in."""
+
+    person: Person
+    facts: PersonFacts
+    decision: Decision
+    now: dt.datetime
+
+    @property
+    def basis(self) -> str:
+        return self.decision.basis or ""
+
+
+def open_person(actor: Actor, person_id, context: str, log: bool = True) -> PersonAccess:
+    """Load a person for the actor or raise AccessDenied with the reason. Logs the register read."""
+    now = now_local()
+    try:
+        person = Person.objects.select_related("municipality", "listed_unit").get(pk=person_id)
+    except (Person.DoesNotExist, ValidationError, ValueError):
+        raise AccessDenied(_("Personen finns inte eller så saknar du behörighet."), None) from None
+    facts = facts_for(actor, person.pk, now)
+    decision = policy.may_see_person(actor, facts, now)
+    if not decision.allowed:
+        raise AccessDenied(decision.reason, person.pk)
+    if log:
+        audit.record(actor, person.pk, Action.READ, "people.person", person.pk, decision.basis, context)
+    return PersonAccess(person, facts, decision, now)
+
+
+@dataclass
+class HiddenGroup:
+    org_name: str
+    reason: str
+    blocked: bool
+    count: int
+
+
+@dataclass
+class Visible:
+    shown: list = field(default_factory=list)
+    hidden: list[HiddenGroup] = field(default_factory=list)
+
+
+def filter_records(actor: Actor, access: PersonAccess, records, context: str, log: bool = True) -> Visible:
+    """Keep the records the actor may see; group the rest by organisation and reason. Logs every shown record."""
+    result = Visible()
+    hidden: dict = {}
+    entries = []
+    for rec in records:
+        decision = policy.may_see_record(actor, access.facts, rec.recorded_by_org_id, rec.recorded_by_org.name,
+                                         access.now)
+        if decision.allowed:
+            result.shown.append(rec)
+            entries.append((access.person.pk, rec._meta.label_lower, rec.pk, decision.basis))
+        else:
+            key = (rec.recorded_by_org_id, decision.reason)
+            group = hidden.get(key)
+            if group is None:
+                group = hidden[key] = HiddenGroup(rec.recorded_by_org.name, decision.reason, decision.blocked, 0)
+            group.count += 1
+    result.hidden = list(hidden.values())
+    if log and entries:
+        audit.record_many(actor, entries, Action.READ, context)
+    return result
+
+
+def require_write(actor: Actor, person_id, capability: str, context: str) -> PersonAccess:
+    """The actor may add or change data about the person: capability + care relationship (or emergency)."""
+    if not actor.can(capability):
+        raise AccessDenied(_("Din roll får inte göra den här ändringen."), person_id)
+    return open_person(actor, person_id, context, log=False)
+
+
+def may_change_record(actor: Actor, record) -> bool:
+    """A record is changed only by its own organisation (another organisation adds its own record instead)."""
+    return record.recorded_by_org_id == actor.org_id
+
+
+def where_data_exists(person_id) -> list[tuple[str, str, int]]:
+    """Emergency step one: (organisation, record type label, count) for every record about the person."""
+    out = []
+    for rt in registry.RECORD_TYPES.values():
+        rows = (
+            rt.model.objects.filter(person_id=person_id)
+            .values_list("recorded_by_org__name")
+            .order_by("recorded_by_org__name")
+        )
+        counts: dict = defaultdict(int)
+        for (org,) in rows:
+            counts[org] += 1
+        out.extend((org, str(rt.label), n) for org, n in counts.items())
+    return sorted(out)
+
+
+def visible_persons(actor: Actor, queryset, context: str, log: bool = True):
+    """Restrict a Person queryset to what the actor may see and log every person shown (for list pages)."""
+    if not actor.can("person_data"):
+        return []
+    now = now_local()
+    open_emergency = EmergencyAccess.objects.filter(
+        user_id=actor.user_id, opened_at__isnull=False, closed_at__isnull=True, expires_at__gt=now
+    ).values("person_id")
+    persons = list(queryset.filter(registry.relationship_q(actor.unit_id, now.date()) | Q(pk__in=open_emergency)))
+    if log and persons:
+        emergency_ids = set(open_emergency.values_list("person_id", flat=True))
+        audit.record_many(
+            actor,
+            [(p.pk, "people.person", p.pk, Basis.EMERGENCY if p.pk in emergency_ids else Basis.RELATIONSHIP)
+             for p in persons],
+            Action.READ,
+            context,
+        )
+    return persons

@@ -1,0 +1,104 @@
+"""Consent to sharing, blocks (spärr) and emergency access (nödåtkomst)."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nara.core.models import VersionedModel
+from nara.directory.models import Organisation, Unit
+from nara.people.models import Person, PersonRecord
+
+
+class ConsentQuerySet(models.QuerySet):
+    def valid(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(withdrawn_at__isnull=True, valid_from__lte=on).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
+        )
+
+
+class Consent(PersonRecord):
+    """The person lets `receiving_org` take part of data recorded by `source_orgs` (all when `all_sources`)."""
+
+    class Method(models.TextChoices):
+        VERBAL = "verbal", _("Muntligt")
+        WRITTEN = "written", _("Skriftligt")
+        REPRESENTATIVE = "representative", _("Genom företrädare")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    receiving_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("får ta del av uppgifterna"))
+    all_sources = models.BooleanField(_("uppgifter från alla huvudmän"), default=False)
+    source_orgs = models.ManyToManyField(Organisation, blank=True, related_name="+",
+                                         verbose_name=_("uppgifter från huvudmännen"))
+    method = models.CharField(_("hur samtycket lämnades"), max_length=20, choices=Method.choices)
+    representative_name = models.CharField(_("företrädarens namn"), max_length=200, blank=True)
+    representative_relation = models.CharField(_("företrädarens relation"), max_length=100, blank=True)
+    purpose = models.CharField(_("syfte"), max_length=300, blank=True)
+    valid_from = models.DateField(_("gäller från"), default=timezone.localdate)
+    valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("återkallat av (registrerat av)"))
+    withdrawal_note = models.CharField(_("kommentar till återkallelsen"), max_length=300, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "-created_at"]
+        verbose_name = _("samtycke")
+        verbose_name_plural = _("samtycken")
+
+    def status(self, on=None) -> str:
+        on = on or timezone.localdate()
+        if self.withdrawn_at:
+            return str(_("Återkallat"))
+        if self.valid_from > on:
+            return str(_("Gäller från %(date)s") % {"date": self.valid_from.isoformat()})
+        if self.valid_to and self.valid_to < on:
+            return str(_("Utgånget"))
+        return str(_("Gäller"))
+
+
+class Block(PersonRecord):
+    """A spärr: data recorded by `blocked_org` is not shared with any other organisation."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="blocks")
+    blocked_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("spärrade uppgifter hos"))
+    note = models.CharField(_("kommentar"), max_length=300, blank=True)
+    lifted_at = models.DateTimeField(_("hävd"), null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("hävd av"))
+    lift_note = models.CharField(_("kommentar till hävningen"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("spärr")
+        verbose_name_plural = _("spärrar")
+
+
+class EmergencyAccess(models.Model):
+    """Nödåtkomst in two steps: `located_at` (see where data exists), then `opened_at` with a reason."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    located_at = models.DateTimeField(_("steg 1: visade var uppgifter finns"), default=timezone.now)
+    reason = models.TextField(_("skäl"), blank=True)
+    opened_at = models.DateTimeField(_("steg 2: öppnad"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("upphör"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("följts upp"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uppföljd av"))
+    review_comment = models.TextField(_("kommentar från uppföljningen"), blank=True)
+
+    class Meta:
+        ordering = ["-located_at"]
+        verbose_name = _("nödåtkomst")
+        verbose_name_plural = _("nödåtkomster")
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opened_at is not None and self.closed_at is None and self.expires_at and now < self.expires_at

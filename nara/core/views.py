@@ -1,0 +1,14 @@
+"""Error pages. They never echo the request path or input: a path could carry a personnummer."""
+from django.shortcuts import render
+
+
+def not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,45 @@
+"""Roles and what each may do: the one place where a role's rights are written down."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ELDER_NURSE = "elder_nurse", _("Äldresjuksköterska/lots")
+    NURSE = "nurse", _("Sjuksköterska")
+    PHYSICIAN = "physician", _("Läkare")
+    NEEDS_ASSESSOR = "needs_assessor", _("Biståndshandläggare")
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", _("Arbetsterapeut")
+    PHYSIOTHERAPIST = "physiotherapist", _("Fysioterapeut")
+    ASSISTANT_NURSE = "assistant_nurse", _("Undersköterska")
+    MANAGER = "manager", _("Enhetschef/verksamhetschef")
+    ANALYST = "analyst", _("Utvecklingsledare/analytiker")
+
+
+class Capability(models.TextChoices):
+    PERSON_DATA = "person_data", _("Läsa och registrera uppgifter om personer med vårdrelation")
+    CONSENT = "consent", _("Registrera samtycke och spärr")
+    EMERGENCY = "emergency", _("Nödåtkomst")
+    LOG_REVIEW = "log_review", _("Logguppföljning")
+    AGGREGATES = "aggregates", _("Sammanställd statistik")
+
+
+_CLINICAL = {Capability.PERSON_DATA, Capability.CONSENT}
+ROLE_CAPABILITIES: dict[str, set[str]] = {
+    Role.ELDER_NURSE: _CLINICAL | {Capability.EMERGENCY},
+    Role.NURSE: _CLINICAL | {Capability.EMERGENCY},
+    Role.PHYSICIAN: _CLINICAL | {Capability.EMERGENCY},
+    Role.NEEDS_ASSESSOR: set(_CLINICAL),
+    Role.OCCUPATIONAL_THERAPIST: set(_CLINICAL),
+    Role.PHYSIOTHERAPIST: set(_CLINICAL),
+    Role.ASSISTANT_NURSE: {Capability.PERSON_DATA},
+    # A manager appoints fixed contacts and reviews logs, but reads personal data only through log review.
+    Role.MANAGER: {Capability.PERSON_DATA, Capability.LOG_REVIEW, Capability.AGGREGATES},
+    Role.ANALYST: {Capability.AGGREGATES},
+}
+
+
+def capabilities(roles) -> frozenset[str]:
+    caps: set[str] = set()
+    for role in roles:
+        caps |= ROLE_CAPABILITIES.get(role, set())
+    return frozenset(caps)

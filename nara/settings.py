@@ -1,0 +1,143 @@
+"""Django settings for Nära. Everything a region changes comes from the environment (NARA_*, DATABASE_URL)."""
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("NARA_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret(name: str) -> str:
+    """A secret from the environment, else one generated once and kept under var/ (never committed)."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = VAR_DIR / name.lower()
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret("NARA_SECRET_KEY")
+# Keyed HMAC of personnummer for the analytics lake (DESIGN.md §2).
+PSEUDONYM_KEY = _secret("NARA_PSEUDONYM_KEY")
+DEBUG = os.environ.get("NARA_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("NARA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "nara.core",
+    "nara.directory",
+    "nara.people",
+    "nara.access",
+    "nara.audit",
+    "nara.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "nara.directory.middleware.AssignmentMiddleware",
+]
+
+ROOT_URLCONF = "nara.urls"
+WSGI_APPLICATION = "nara.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "nara" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "nara.directory.context_processors.assignment",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'nara.sqlite3'}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker use the file at the same time.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "directory:choose_assignment"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = False
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
+LOCALE_PATHS = [BASE_DIR / "nara" / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "nara" / "static"]
+
+# Never let a personnummer reach a log file: every handler passes through the redacting filter.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_pnr": {"()": "nara.core.logging.RedactPersonnummerFilter"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_pnr"], "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("NARA_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+# --- Nära rules that a region configures ([U] facts and local policy) ---
+# Emergency access stays open this many hours after step two (rules.md §3; local routine decides).
+NARA_EMERGENCY_ACCESS_HOURS = int(os.environ.get("NARA_EMERGENCY_ACCESS_HOURS", "24"))
+# Access log retention; the law asks for at least 5 years (HSLF-FS 2016:40), so lower values are refused.
+NARA_AUDIT_RETENTION_YEARS = int(os.environ.get("NARA_AUDIT_RETENTION_YEARS", "5"))
+NARA_AUDIT_MIN_RETENTION_YEARS = 5
+# Aggregates with fewer persons than this are suppressed (DESIGN.md §4).
+NARA_SMALL_CELL_LIMIT = int(os.environ.get("NARA_SMALL_CELL_LIMIT", "5"))
