@@ -1,4 +1,5 @@
 """Django settings for Nära. Everything a region changes comes from the environment (NARA_*, DATABASE_URL)."""
+
 import os
 import secrets
 from pathlib import Path
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "nara.directory.middleware.AssignmentMiddleware",
+    "nara.access.middleware.AccessDeniedMiddleware",
 ]
 
 ROOT_URLCONF = "nara.urls"

@@ -3,6 +3,7 @@
 Every selector that returns personal data goes through here. Nothing is shown that `policy` did not allow, and
 every person or record shown leaves one access-log row.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,7 +45,10 @@ def relationship_persons(actor: Actor, on: dt.date | None = None):
 
 def _emergency_until(actor: Actor, person_ids, now) -> dict:
     rows = EmergencyAccess.objects.filter(
-        user_id=actor.user_id, person_id__in=person_ids, opened_at__isnull=False, closed_at__isnull=True,
+        user_id=actor.user_id,
+        person_id__in=person_ids,
+        opened_at__isnull=False,
+        closed_at__isnull=True,
         expires_at__gt=now,
     ).values_list("person_id", "expires_at")
     out: dict = {}
@@ -138,8 +142,9 @@ def filter_records(actor: Actor, access: PersonAccess, records, context: str, lo
     hidden: dict = {}
     entries = []
     for rec in records:
-        decision = policy.may_see_record(actor, access.facts, rec.recorded_by_org_id, rec.recorded_by_org.name,
-                                         access.now)
+        decision = policy.may_see_record(
+            actor, access.facts, rec.recorded_by_org_id, rec.recorded_by_org.name, access.now
+        )
         if decision.allowed:
             result.shown.append(rec)
             entries.append((access.person.pk, rec._meta.label_lower, rec.pk, decision.basis))
@@ -147,7 +152,9 @@ def filter_records(actor: Actor, access: PersonAccess, records, context: str, lo
             key = (rec.recorded_by_org_id, decision.reason)
             group = hidden.get(key)
             if group is None:
-                group = hidden[key] = HiddenGroup(rec.recorded_by_org.name, decision.reason, decision.blocked, 0)
+                group = hidden[key] = HiddenGroup(
+                    rec.recorded_by_org.name, decision.reason, decision.blocked, 0
+                )
             group.count += 1
     result.hidden = list(hidden.values())
     if log and entries:
@@ -167,6 +174,13 @@ def may_change_record(actor: Actor, record) -> bool:
     return record.recorded_by_org_id == actor.org_id
 
 
+def require_own_record(actor: Actor, record) -> None:
+    if not may_change_record(actor, record):
+        raise AccessDenied(
+            _("Uppgiften är registrerad av en annan huvudman och kan bara ändras där."), record.person_id
+        )
+
+
 def where_data_exists(person_id) -> list[tuple[str, str, int]]:
     """Emergency step one: (organisation, record type label, count) for every record about the person."""
     out = []
@@ -183,22 +197,43 @@ def where_data_exists(person_id) -> list[tuple[str, str, int]]:
     return sorted(out)
 
 
-def visible_persons(actor: Actor, queryset, context: str, log: bool = True):
-    """Restrict a Person queryset to what the actor may see and log every person shown (for list pages)."""
+class PersonList(list):
+    truncated = False
+
+
+def visible_persons(
+    actor: Actor, queryset, context: str, log: bool = True, limit: int | None = None
+) -> PersonList:
+    """Restrict a Person queryset to what the actor may see and log every person shown (for list pages).
+
+    With `limit`, at most that many are returned (and logged); `truncated` tells whether more matched.
+    """
+    result = PersonList()
     if not actor.can("person_data"):
-        return []
+        return result
     now = now_local()
     open_emergency = EmergencyAccess.objects.filter(
         user_id=actor.user_id, opened_at__isnull=False, closed_at__isnull=True, expires_at__gt=now
     ).values("person_id")
-    persons = list(queryset.filter(registry.relationship_q(actor.unit_id, now.date()) | Q(pk__in=open_emergency)))
+    qs = queryset.filter(registry.relationship_q(actor.unit_id, now.date()) | Q(pk__in=open_emergency))
+    persons = list(qs[: limit + 1] if limit is not None else qs)
+    if limit is not None and len(persons) > limit:
+        persons, result.truncated = persons[:limit], True
+    result.extend(persons)
     if log and persons:
         emergency_ids = set(open_emergency.values_list("person_id", flat=True))
         audit.record_many(
             actor,
-            [(p.pk, "people.person", p.pk, Basis.EMERGENCY if p.pk in emergency_ids else Basis.RELATIONSHIP)
-             for p in persons],
+            [
+                (
+                    p.pk,
+                    "people.person",
+                    p.pk,
+                    Basis.EMERGENCY if p.pk in emergency_ids else Basis.RELATIONSHIP,
+                )
+                for p in persons
+            ],
             Action.READ,
             context,
         )
-    return persons
+    return result

@@ -1,10 +1,10 @@
 """Consent to sharing, blocks (spärr) and emergency access (nödåtkomst)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nara.core.models import VersionedModel
 from nara.directory.models import Organisation, Unit
 from nara.people.models import Person, PersonRecord
 
@@ -26,11 +26,13 @@ class Consent(PersonRecord):
         REPRESENTATIVE = "representative", _("Genom företrädare")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
-    receiving_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("får ta del av uppgifterna"))
+    receiving_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("får ta del av uppgifterna")
+    )
     all_sources = models.BooleanField(_("uppgifter från alla huvudmän"), default=False)
-    source_orgs = models.ManyToManyField(Organisation, blank=True, related_name="+",
-                                         verbose_name=_("uppgifter från huvudmännen"))
+    source_orgs = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("uppgifter från huvudmännen")
+    )
     method = models.CharField(_("hur samtycket lämnades"), max_length=20, choices=Method.choices)
     representative_name = models.CharField(_("företrädarens namn"), max_length=200, blank=True)
     representative_relation = models.CharField(_("företrädarens relation"), max_length=100, blank=True)
@@ -38,8 +40,14 @@ class Consent(PersonRecord):
     valid_from = models.DateField(_("gäller från"), default=timezone.localdate)
     valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("återkallat av (registrerat av)"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återkallat av (registrerat av)"),
+    )
     withdrawal_note = models.CharField(_("kommentar till återkallelsen"), max_length=300, blank=True)
 
     objects = ConsentQuerySet.as_manager()
@@ -48,6 +56,14 @@ class Consent(PersonRecord):
         ordering = ["-valid_from", "-created_at"]
         verbose_name = _("samtycke")
         verbose_name_plural = _("samtycken")
+
+    def is_valid(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.withdrawn_at is None
+            and self.valid_from <= on
+            and (self.valid_to is None or on <= self.valid_to)
+        )
 
     def status(self, on=None) -> str:
         on = on or timezone.localdate()
@@ -64,12 +80,19 @@ class Block(PersonRecord):
     """A spärr: data recorded by `blocked_org` is not shared with any other organisation."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="blocks")
-    blocked_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("spärrade uppgifter hos"))
+    blocked_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("spärrade uppgifter hos")
+    )
     note = models.CharField(_("kommentar"), max_length=300, blank=True)
     lifted_at = models.DateTimeField(_("hävd"), null=True, blank=True)
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("hävd av"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hävd av"),
+    )
     lift_note = models.CharField(_("kommentar till hävningen"), max_length=300, blank=True)
 
     class Meta:
@@ -90,8 +113,14 @@ class EmergencyAccess(models.Model):
     expires_at = models.DateTimeField(_("upphör"), null=True, blank=True)
     closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("följts upp"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("uppföljd av"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uppföljd av"),
+    )
     review_comment = models.TextField(_("kommentar från uppföljningen"), blank=True)
 
     class Meta:
@@ -99,6 +128,14 @@ class EmergencyAccess(models.Model):
         verbose_name = _("nödåtkomst")
         verbose_name_plural = _("nödåtkomster")
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.located_at:%Y-%m-%d %H:%M}"
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.opened_at is not None and self.closed_at is None and self.expires_at and now < self.expires_at
+        return (
+            self.opened_at is not None
+            and self.closed_at is None
+            and self.expires_at
+            and now < self.expires_at
+        )

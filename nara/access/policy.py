@@ -14,6 +14,7 @@ Order of the rules:
 6. Otherwise it is shown when a consent, valid today and not withdrawn, lets the user's organisation take part
    of that organisation's data; else it is hidden with the reason "Samtycke saknas".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -119,7 +120,9 @@ def may_see_record(
         return Decision(True, Basis.OWN_ORG)
     if record_org_id in facts.blocked_org_ids:
         return Decision(
-            False, reason=_("Personen har spärrat uppgifter från %(org)s.") % {"org": record_org_name}, blocked=True
+            False,
+            reason=_("Personen har spärrat uppgifter från %(org)s.") % {"org": record_org_name},
+            blocked=True,
         )
     today = now.date()
     if any(c.covers(actor.org_id, record_org_id, today) for c in facts.consents):

@@ -4,6 +4,7 @@ Apps register here (in their AppConfig.ready) so the gate can answer "where does
 access and "who has a care relationship" without knowing every app. Later apps (plans, transitions …) add their
 open SIPs, tasks and discharge cases as relationship sources the same way.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -1,5 +1,176 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nara.access import gate, services
+from nara.access.forms import (
+    BlockForm,
+    ConsentForm,
+    EmergencyOpenForm,
+    EmergencyReviewForm,
+    LiftForm,
+    WithdrawForm,
+)
+from nara.access.models import Block, Consent
+from nara.audit import services as audit
+from nara.audit.models import Action
+from nara.core.models import ConcurrentEditError
 
 
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_http_methods(["GET", "POST"])
+def consents(request, person_id):
+    actor = request.actor
+    access = gate.open_person(actor, person_id, "access:consents")
+    form = ConsentForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        services.register_consent(actor, person_id, form)
+        messages.success(request, _("Samtycket är registrerat."))
+        return redirect("access:consents", person_id)
+    rows = list(
+        Consent.objects.filter(person=access.person)
+        .select_related("receiving_org", "recorded_by_unit", "recorded_by", "withdrawn_by")
+        .prefetch_related("source_orgs")
+    )
+    audit.record_many(
+        actor,
+        [(person_id, "access.consent", c.pk, access.basis) for c in rows],
+        Action.READ,
+        "access:consents",
+    )
+    return render(request, "access/consents.html", {"person": access.person, "rows": rows, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def consent_edit(request, person_id, pk):
+    actor = request.actor
+    access = gate.open_person(actor, person_id, "access:consent:edit")
+    consent = get_object_or_404(Consent, pk=pk, person=access.person)
+    gate.require_own_record(actor, consent)
+    form = ConsentForm(request.POST or None, instance=consent, actor=actor)
+    withdraw = WithdrawForm(initial={"version": consent.version})
+    if request.method == "POST":
+        try:
+            if "withdraw" in request.POST:
+                withdraw = WithdrawForm(request.POST)
+                if withdraw.is_valid():
+                    services.withdraw_consent(
+                        actor, consent, withdraw.cleaned_data["version"], withdraw.cleaned_data["note"]
+                    )
+                    messages.success(request, _("Samtycket är återkallat."))
+                    return redirect("access:consents", person_id)
+            elif form.is_valid():
+                services.change_consent(actor, consent, form, _version(request))
+                messages.success(request, _("Ändringen är sparad."))
+                return redirect("access:consents", person_id)
+        except ConcurrentEditError as exc:
+            form.add_error(None, str(exc))
+            messages.error(request, str(exc))
+    audit.record(
+        actor, person_id, Action.READ, "access.consent", consent.pk, access.basis, "access:consent:edit"
+    )
+    return render(
+        request,
+        "access/consent_edit.html",
+        {"person": access.person, "consent": consent, "form": form, "withdraw": withdraw},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def blocks(request, person_id):
+    actor = request.actor
+    access = gate.open_person(actor, person_id, "access:blocks")
+    form = BlockForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "lift" in request.POST:
+                block = get_object_or_404(Block, pk=request.POST.get("block"), person=access.person)
+                lift = LiftForm(request.POST)
+                if lift.is_valid():
+                    services.lift_block(
+                        actor, block, lift.cleaned_data["version"], lift.cleaned_data["lift_note"]
+                    )
+                    messages.success(request, _("Spärren är hävd."))
+                    return redirect("access:blocks", person_id)
+                messages.error(request, _("Ange en kommentar till hävningen."))
+            elif form.is_valid():
+                services.register_block(actor, person_id, form.cleaned_data["note"])
+                messages.success(request, _("Spärren är registrerad."))
+                return redirect("access:blocks", person_id)
+        except ConcurrentEditError as exc:
+            messages.error(request, str(exc))
+    rows = list(
+        Block.objects.filter(person=access.person).select_related(
+            "blocked_org", "recorded_by_unit", "lifted_by"
+        )
+    )
+    audit.record_many(
+        actor, [(person_id, "access.block", b.pk, access.basis) for b in rows], Action.READ, "access:blocks"
+    )
+    return render(request, "access/blocks.html", {"person": access.person, "rows": rows, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def emergency(request, person_id):
+    """Two explicit steps: locate (see where data exists), then open with a reason."""
+    actor = request.actor
+    context = {"person_id": person_id, "step": 0}
+    if request.method == "POST" and request.POST.get("step") == "locate":
+        ea, where = services.emergency_locate(actor, person_id)
+        context.update(step=1, ea=ea, where=where, form=EmergencyOpenForm())
+    elif request.method == "POST" and request.POST.get("step") == "open":
+        form = EmergencyOpenForm(request.POST)
+        ea_id = request.POST.get("ea")
+        if form.is_valid() and ea_id and ea_id.isdigit():
+            services.emergency_open(actor, int(ea_id), form.cleaned_data["reason"])
+            messages.warning(
+                request, _("Nödåtkomst är öppnad. All åtkomst loggas och följs upp av din chef.")
+            )
+            return redirect("people:overview", person_id)
+        from nara.access.models import EmergencyAccess
+
+        ea = get_object_or_404(
+            EmergencyAccess, pk=ea_id if (ea_id or "").isdigit() else 0, user_id=actor.user_id
+        )
+        context.update(step=1, ea=ea, where=gate.where_data_exists(ea.person_id), form=form)
+    return render(request, "access/emergency.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def emergency_followup(request):
-    return render(request, "base.html")
+    actor = request.actor
+    rows = services.emergency_followup_list(actor)
+    if request.method == "POST":
+        form = EmergencyReviewForm(request.POST)
+        ea_id = request.POST.get("ea", "")
+        if form.is_valid() and ea_id.isdigit():
+            services.emergency_review(actor, int(ea_id), form.cleaned_data["comment"])
+            messages.success(request, _("Uppföljningen är dokumenterad."))
+            return redirect("access:emergency_followup")
+        messages.error(request, _("Skriv en kommentar om uppföljningen."))
+    rows = list(rows[:200])
+    audit.record_many(
+        actor,
+        [(ea.person_id, "access.emergencyaccess", ea.pk, "log_review") for ea in rows],
+        Action.READ,
+        "access:emergency_followup",
+    )
+    return render(
+        request,
+        "access/emergency_followup.html",
+        {"rows": rows, "nav": "emergency", "form": EmergencyReviewForm()},
+    )
+
+
+@require_POST
+def emergency_close(request, ea_id):
+    services.emergency_close(request.actor, ea_id)
+    messages.success(request, _("Nödåtkomsten är avslutad."))
+    return redirect("directory:start")

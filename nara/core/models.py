@@ -1,4 +1,5 @@
 """Base models shared by every app."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class ConcurrentEditError(Exception):
     """Someone else saved the record after this user opened it."""
 
-    message = _("Någon annan har ändrat uppgiften medan du hade den öppen. Ladda om sidan och gör ändringen igen.")
+    message = _(
+        "Någon annan har ändrat uppgiften medan du hade den öppen. Ladda om sidan och gör ändringen igen."
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -1,4 +1,5 @@
 """Error pages. They never echo the request path or input: a path could carry a personnummer."""
+
 from django.shortcuts import render
 
 

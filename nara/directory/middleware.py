@@ -1,4 +1,5 @@
 """Every signed-in request acts under one assignment; `request.actor` carries it to views and services."""
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -32,8 +33,10 @@ class AssignmentMiddleware:
         request.actor = None
         request.assignment = None
         if request.user.is_authenticated:
-            active = Assignment.objects.active().filter(user=request.user).select_related(
-                "unit__organisation", "user"
+            active = (
+                Assignment.objects.active()
+                .filter(user=request.user)
+                .select_related("unit__organisation", "user")
             )
             chosen = request.session.get(SESSION_KEY)
             assignment = active.filter(pk=chosen).first() if chosen else None

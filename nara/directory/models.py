@@ -1,4 +1,5 @@
 """Organisations (huvudmän), units with HSA-id, and staff assignments (medarbetaruppdrag)."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -20,7 +21,9 @@ class Organisation(TimeStampedModel):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     org_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
     municipality_code = models.CharField(
-        _("kommunkod"), max_length=4, blank=True,
+        _("kommunkod"),
+        max_length=4,
+        blank=True,
         validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden ska vara fyra siffror."))],
     )
     hsa_id = models.CharField(_("HSA-id"), max_length=64, blank=True)
@@ -49,8 +52,9 @@ class Unit(TimeStampedModel):
         REHAB = "rehab", _("Rehabilitering")
         ANALYSIS = "analysis", _("Analys och uppföljning")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="units",
-                                     verbose_name=_("huvudman"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="units", verbose_name=_("huvudman")
+    )
     name = models.CharField(_("namn"), max_length=200)
     hsa_id = models.CharField(_("HSA-id"), max_length=64, unique=True)
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
@@ -78,14 +82,18 @@ class StaffProfile(TimeStampedModel):
 class AssignmentQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on))
+        return self.filter(valid_from__lte=on).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
+        )
 
 
 class Assignment(TimeStampedModel):
     """A medarbetaruppdrag: the user acts for one unit with these roles."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("enhet"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("enhet")
+    )
     roles = models.JSONField(_("roller"), default=list)
     valid_from = models.DateField(_("gäller från"), default=timezone.localdate)
     valid_to = models.DateField(_("gäller till"), null=True, blank=True)

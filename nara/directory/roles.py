@@ -1,4 +1,5 @@
 """Roles and what each may do: the one place where a role's rights are written down."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

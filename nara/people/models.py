@@ -1,4 +1,5 @@
 """The shared register: persons, relatives, fixed contacts and care teams."""
+
 import uuid
 
 from django.conf import settings
@@ -26,12 +27,22 @@ class Person(VersionedModel):
     birth_date = models.DateField(_("födelsedatum"))
     sex = models.CharField(_("juridiskt kön"), max_length=1, choices=Sex.choices)
     municipality = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="residents",
-        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY}, verbose_name=_("folkbokföringskommun"),
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+        verbose_name=_("folkbokföringskommun"),
     )
     listed_unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="listed_persons",
-        limit_choices_to={"kind": Unit.Kind.HEALTH_CENTRE}, verbose_name=_("listad på vårdcentral"),
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listed_persons",
+        limit_choices_to={"kind": Unit.Kind.HEALTH_CENTRE},
+        verbose_name=_("listad på vårdcentral"),
     )
     street_address = models.CharField(_("adress"), max_length=200, blank=True)
     postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
@@ -62,12 +73,15 @@ class PersonRecord(VersionedModel):
     """Anything recorded about a person by some unit; the recording organisation decides who may see it."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    recorded_by_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                                         verbose_name=_("registrerad av enhet"))
-    recorded_by_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                        verbose_name=_("registrerad av huvudman"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("registrerad av"))
+    recorded_by_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av enhet")
+    )
+    recorded_by_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av huvudman")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av")
+    )
 
     class Meta:
         abstract = True
@@ -76,7 +90,9 @@ class PersonRecord(VersionedModel):
 class DatedQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on))
+        return self.filter(valid_from__lte=on).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
+        )
 
 
 class Relative(PersonRecord):
@@ -106,8 +122,12 @@ class FixedContact(PersonRecord):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="fixed_contacts")
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fixed_contact_for",
-                              verbose_name=_("medarbetare"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="fixed_contact_for",
+        verbose_name=_("medarbetare"),
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet"))
     valid_from = models.DateField(_("från"), default=timezone.localdate)
     valid_to = models.DateField(_("till"), null=True, blank=True)
@@ -124,10 +144,17 @@ class CareTeamMember(PersonRecord):
     """A unit (and optionally a named staff member) involved in the person's care."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="care_team")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="care_team_memberships",
-                             verbose_name=_("enhet"))
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("medarbetare"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="care_team_memberships", verbose_name=_("enhet")
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("medarbetare"),
+    )
     role = models.CharField(_("roll i teamet"), max_length=100)
     valid_from = models.DateField(_("från"), default=timezone.localdate)
     valid_to = models.DateField(_("till"), null=True, blank=True)

@@ -1,4 +1,5 @@
 """Care-relationship sources owned by the people app (registered with the access gate in apps.ready)."""
+
 from django.db.models import Q
 
 from nara.people.models import CareTeamMember, FixedContact

@@ -6,4 +6,6 @@ app_name = "people"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<uuid:person_id>/", views.overview, name="overview"),
+    path("<uuid:person_id>/<slug:slug>/", views.record_list, name="records"),
+    path("<uuid:person_id>/<slug:slug>/<int:pk>/", views.record_edit, name="record_edit"),
 ]

@@ -1,0 +1,205 @@
+"""Writes for consent, block and emergency access. One transaction each, gate check and access log inside."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nara.access import gate
+from nara.access.models import Block, Consent, EmergencyAccess
+from nara.access.policy import Actor, Basis
+from nara.audit import services as audit
+from nara.audit.models import Action
+from nara.core.models import ConcurrentEditError
+from nara.directory.roles import Capability
+
+
+def _stamp(actor: Actor, record) -> None:
+    record.recorded_by_unit_id = actor.unit_id
+    record.recorded_by_org_id = actor.org_id
+    record.recorded_by_id = actor.user_id
+
+
+@transaction.atomic
+def register_consent(actor: Actor, person_id, form) -> Consent:
+    """The person lets the actor's organisation take part of other organisations' data."""
+    access = gate.require_write(actor, person_id, Capability.CONSENT, "access:consent")
+    consent = form.save(commit=False)
+    consent.person = access.person
+    consent.receiving_org_id = actor.org_id
+    _stamp(actor, consent)
+    consent.save()
+    form.save_m2m()
+    audit.record(
+        actor, person_id, Action.CREATE, "access.consent", consent.pk, access.basis, "access:consent"
+    )
+    return consent
+
+
+@transaction.atomic
+def change_consent(actor: Actor, consent: Consent, form, expected_version: int) -> Consent:
+    access = gate.require_write(actor, consent.person_id, Capability.CONSENT, "access:consent")
+    gate.require_own_record(actor, consent)
+    if consent.withdrawn_at:
+        raise gate.AccessDenied(
+            _("Ett återkallat samtycke kan inte ändras. Registrera ett nytt."), consent.person_id
+        )
+    changed = form.save(commit=False)
+    changed.save_checked(expected_version)
+    form.save_m2m()
+    audit.record(
+        actor, consent.person_id, Action.CHANGE, "access.consent", consent.pk, access.basis, "access:consent"
+    )
+    return changed
+
+
+@transaction.atomic
+def withdraw_consent(actor: Actor, consent: Consent, expected_version: int, note: str) -> None:
+    access = gate.require_write(actor, consent.person_id, Capability.CONSENT, "access:consent")
+    gate.require_own_record(actor, consent)
+    now = timezone.now()
+    updated = Consent.objects.filter(
+        pk=consent.pk, version=expected_version, withdrawn_at__isnull=True
+    ).update(
+        withdrawn_at=now,
+        withdrawn_by_id=actor.user_id,
+        withdrawal_note=note,
+        version=expected_version + 1,
+        updated_at=now,
+    )
+    if not updated:
+        raise ConcurrentEditError(str(ConcurrentEditError.message))
+    audit.record(
+        actor,
+        consent.person_id,
+        Action.CHANGE,
+        "access.consent",
+        consent.pk,
+        access.basis,
+        "access:consent:withdraw",
+    )
+
+
+@transaction.atomic
+def register_block(actor: Actor, person_id, note: str) -> Block:
+    """The person blocks the actor's organisation's data from being shared with other organisations."""
+    access = gate.require_write(actor, person_id, Capability.CONSENT, "access:block")
+    block = Block(person=access.person, blocked_org_id=actor.org_id, note=note)
+    _stamp(actor, block)
+    block.save()
+    audit.record(actor, person_id, Action.CREATE, "access.block", block.pk, access.basis, "access:block")
+    return block
+
+
+@transaction.atomic
+def lift_block(actor: Actor, block: Block, expected_version: int, note: str) -> None:
+    access = gate.require_write(actor, block.person_id, Capability.CONSENT, "access:block")
+    gate.require_own_record(actor, block)
+    now = timezone.now()
+    updated = Block.objects.filter(pk=block.pk, version=expected_version, lifted_at__isnull=True).update(
+        lifted_at=now,
+        lifted_by_id=actor.user_id,
+        lift_note=note,
+        version=expected_version + 1,
+        updated_at=now,
+    )
+    if not updated:
+        raise ConcurrentEditError(str(ConcurrentEditError.message))
+    audit.record(
+        actor, block.person_id, Action.CHANGE, "access.block", block.pk, access.basis, "access:block:lift"
+    )
+
+
+def _require_emergency_capability(actor: Actor, person_id) -> None:
+    if not actor.can(Capability.EMERGENCY):
+        raise gate.AccessDenied(_("Din roll får inte använda nödåtkomst."), person_id)
+
+
+@transaction.atomic
+def emergency_locate(actor: Actor, person_id) -> tuple[EmergencyAccess, list]:
+    """Step one: show where data about the person exists (organisations and kinds, no content)."""
+    _require_emergency_capability(actor, person_id)
+    from nara.people.models import Person
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise gate.AccessDenied(_("Personen finns inte eller så saknar du behörighet."))
+    ea = EmergencyAccess.objects.create(person=person, user_id=actor.user_id, unit_id=actor.unit_id)
+    audit.record(
+        actor,
+        person.pk,
+        Action.EMERGENCY,
+        "access.emergencyaccess",
+        ea.pk,
+        Basis.EMERGENCY,
+        "access:emergency:locate",
+    )
+    return ea, gate.where_data_exists(person.pk)
+
+
+@transaction.atomic
+def emergency_open(actor: Actor, ea_id: int, reason: str, hours: int | None = None) -> EmergencyAccess:
+    """Step two: open access with a reason; it expires after the configured number of hours."""
+    ea = EmergencyAccess.objects.select_for_update().filter(pk=ea_id, user_id=actor.user_id).first()
+    if ea is None:
+        raise gate.AccessDenied(_("Nödåtkomsten hittades inte. Börja om från steg 1."))
+    _require_emergency_capability(actor, ea.person_id)
+    if ea.opened_at:
+        raise gate.AccessDenied(_("Nödåtkomsten är redan öppnad."), ea.person_id)
+    now = timezone.now()
+    ea.reason = reason
+    ea.opened_at = now
+    ea.expires_at = now + dt.timedelta(hours=hours or settings.NARA_EMERGENCY_ACCESS_HOURS)
+    ea.save(update_fields=["reason", "opened_at", "expires_at"])
+    audit.record(
+        actor,
+        ea.person_id,
+        Action.EMERGENCY,
+        "access.emergencyaccess",
+        ea.pk,
+        Basis.EMERGENCY,
+        "access:emergency:open",
+    )
+    return ea
+
+
+@transaction.atomic
+def emergency_close(actor: Actor, ea_id: int) -> None:
+    EmergencyAccess.objects.filter(pk=ea_id, user_id=actor.user_id, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
+
+
+def emergency_followup_list(actor: Actor):
+    """Emergency accesses by users of the manager's organisation, unreviewed first."""
+    if not actor.can(Capability.LOG_REVIEW):
+        raise gate.AccessDenied(
+            _("Uppföljning av nödåtkomst görs av chef med behörighet till logguppföljning.")
+        )
+    return (
+        EmergencyAccess.objects.filter(unit__organisation_id=actor.org_id)
+        .select_related("person", "user", "unit", "reviewed_by")
+        .order_by("reviewed_at", "-located_at")
+    )
+
+
+@transaction.atomic
+def emergency_review(actor: Actor, ea_id: int, comment: str) -> None:
+    qs = emergency_followup_list(actor).filter(pk=ea_id, reviewed_at__isnull=True)
+    ea = qs.first()
+    if ea is None:
+        raise gate.AccessDenied(_("Nödåtkomsten finns inte eller är redan uppföljd."))
+    EmergencyAccess.objects.filter(pk=ea.pk).update(
+        reviewed_at=timezone.now(), reviewed_by_id=actor.user_id, review_comment=comment
+    )
+    audit.record(
+        actor,
+        ea.person_id,
+        Action.CHANGE,
+        "access.emergencyaccess",
+        ea.pk,
+        Basis.LOG_REVIEW,
+        "access:emergency:review",
+    )
