@@ -1,4 +1,5 @@
 """The `nara` command: Django's management commands under the project's name (`nara demo`, `nara migrate`)."""
+
 import os
 import sys
 

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nara.access.policy import Basis
+
 
 class Action(models.TextChoices):
     READ = "read", _("Läsning")
@@ -15,6 +17,22 @@ class Action(models.TextChoices):
 
 class AppendOnlyError(Exception):
     pass
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Bulk changes are refused too; only `services.purge_expired` removes rows (via `_purge_delete`).
+
+    The database triggers (migration 0003) are the real guard; this catches mistakes early and readably.
+    """
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("access log rows cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("access log rows are removed only by the retention purge")
+
+    def _purge_delete(self) -> int:
+        return super().delete()[0]
 
 
 class AccessLogEntry(models.Model):
@@ -34,6 +52,8 @@ class AccessLogEntry(models.Model):
     context = models.CharField(_("sammanhang"), max_length=100, blank=True,
                                help_text=_("Vyn eller tjänsten som gjorde åtkomsten."))
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-logged_at", "-id"]
         indexes = [
@@ -44,6 +64,10 @@ class AccessLogEntry(models.Model):
         verbose_name = _("loggpost")
         verbose_name_plural = _("åtkomstlogg")
 
+    def __str__(self) -> str:
+        # No person identity here: str() of a row can end up in server logs.
+        return f"{self.logged_at:%Y-%m-%d %H:%M} {self.action} {self.record_type} ({self.unit_name})"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("access log rows cannot be changed")
@@ -51,6 +75,14 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("access log rows are removed only by the retention purge")
+
+    @property
+    def basis_label(self) -> str:
+        return str(Basis(self.basis).label) if self.basis in Basis.values else self.basis
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.action == Action.EMERGENCY or self.basis == Basis.EMERGENCY
 
 
 class SpotCheck(models.Model):
@@ -68,8 +100,14 @@ class SpotCheck(models.Model):
     rows_examined = models.PositiveIntegerField(_("antal granskade poster"))
     outcome = models.CharField(_("resultat"), max_length=20, choices=Outcome.choices)
     comment = models.TextField(_("kommentar"))
+    # The person the selection was limited to, if any: showing the description later is a logged access.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                               null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("loggkontroll")
         verbose_name_plural = _("loggkontroller")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.outcome}"

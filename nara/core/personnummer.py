@@ -1,7 +1,7 @@
 """Swedish personnummer and samordningsnummer: parse, validate and normalise.
 
 Accepted forms: YYYYMMDD-NNNC, YYYYMMDDNNNC, YYMMDD-NNNC, YYMMDDNNNC and YYMMDD+NNNC (the plus marks a person aged
-100 or more). A samordningsnummer has 60 added to the day. The last digit is a Luhn check digit over the ten
+100 or more). A samordningsnummer has 60 added to the day. The last digit is a Luhn check digit over the nine
 digits YYMMDDNNN. The canonical form stored everywhere is YYYYMMDD-NNNC.
 """
 from __future__ import annotations
@@ -10,9 +10,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-_PATTERN = re.compile(r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$")
+# ASCII digits only: `\d` alone would also accept e.g. Arabic-Indic or full-width digits and store them as-is.
+_PATTERN = re.compile(
+    r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$",
+    re.ASCII,
+)
 
 
 class PersonnummerError(ValueError):
@@ -45,7 +50,7 @@ def luhn_check_digit(nine_digits: str) -> int:
 
 def parse(value: str, today: dt.date | None = None) -> Personnummer:
     """Parse a personnummer or samordningsnummer; raise PersonnummerError with a Swedish message when invalid."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     text = (value or "").strip().replace(" ", "")
     if not text:
         raise PersonnummerError(_("Ange ett personnummer."))
