@@ -19,6 +19,8 @@ hypothesis_settings.load_profile(
 def pytest_configure(config):
     from django.conf import settings
 
+    # Tests create many users; the production hasher's deliberate slowness only costs time here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # WhiteNoise warns on every request handler it builds when STATIC_ROOT does not exist yet (fresh clone).
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     config.addinivalue_line(
@@ -50,18 +52,24 @@ def _swedish(settings):
 def _empty_access_log_between_transactional_tests(request):
     """Transactional tests (the browser tests) end with a flush that DELETEs every table; the access log's
     database guard rightly refuses that for young rows. Lift the guard for the emptying, then put it back."""
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+    if not transactional:
         yield
         return
     request.getfixturevalue("transactional_db")
     yield
     import importlib
 
-    from django.db import connection
+    from django.db import connection, transaction
 
     guards = importlib.import_module("nara.audit.migrations.0003_append_only_guards")
     install, remove = guards.STATEMENTS[connection.vendor]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for sql in remove:
             cursor.execute(sql)
         cursor.execute("DELETE FROM audit_accesslogentry")

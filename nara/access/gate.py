@@ -57,6 +57,18 @@ def _emergency_until(actor: Actor, person_ids, now) -> dict:
     return out
 
 
+def open_emergency(actor: Actor, person_id, now=None) -> EmergencyAccess | None:
+    """The actor's open emergency access for the person, if any (shown with a button to close it early)."""
+    return (
+        EmergencyAccess.objects.filter(
+            user_id=actor.user_id, person_id=person_id, opened_at__isnull=False, closed_at__isnull=True,
+            expires_at__gt=now or now_local(),
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
 def facts_for_many(actor: Actor, person_ids, now=None) -> dict:
     """PersonFacts for several persons at once, in a fixed number of queries."""
     now = now or now_local()

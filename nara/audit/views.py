@@ -67,7 +67,7 @@ def _review_page(request, person_form=None, spot_form=None, status=200):
     form = LogFilterForm(request.GET or None, actor=actor)
     ctx = {
         "nav": "log", "form": form, "person_form": person_form or PersonChoiceForm(),
-        "spot_form": spot_form or SpotCheckForm(), "page": None, "persons": {}, "filter_person": None,
+        "spot_form": spot_form or SpotCheckForm(), "page": None, "filter_person": None,
         "query": _clean_query(form), "query_no_person": _clean_query(form, without=("person",)),
         "quick_emergency": QUICK_EMERGENCY, "quick_last_day": QUICK_LAST_DAY,
     }

@@ -33,7 +33,8 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     Role.OCCUPATIONAL_THERAPIST: set(_CLINICAL),
     Role.PHYSIOTHERAPIST: set(_CLINICAL),
     Role.ASSISTANT_NURSE: {Capability.PERSON_DATA},
-    # A manager appoints fixed contacts and reviews logs, but reads personal data only through log review.
+    # A manager appoints fixed contacts (so reads the register for the unit's persons, like any carer there) and
+    # reviews the organisation's access logs.
     Role.MANAGER: {Capability.PERSON_DATA, Capability.LOG_REVIEW, Capability.AGGREGATES},
     Role.ANALYST: {Capability.AGGREGATES},
 }

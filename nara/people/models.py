@@ -59,6 +59,19 @@ class Person(VersionedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    def set_personnummer(self, value: str) -> None:
+        """Store the canonical number and derive birth date, legal sex and the samordningsnummer flag from it.
+
+        Raises PersonnummerError (a ValueError with a Swedish message) for an invalid number.
+        """
+        from nara.core.personnummer import parse
+
+        parsed = parse(value)
+        self.personnummer = parsed.canonical
+        self.birth_date = parsed.birth_date
+        self.sex = parsed.sex
+        self.is_coordination_number = parsed.is_coordination_number
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"

@@ -90,5 +90,5 @@ def overview(actor: Actor, person_id) -> dict:
         "consents": consents,
         "valid_consents": [c for c in consents if c.is_valid()],
         "blocks": blocks,
-        "emergency_until": access.facts.emergency_until,
+        "emergency": gate.open_emergency(actor, access.person.pk, access.now),
     }

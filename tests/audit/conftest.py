@@ -15,27 +15,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _flushable_access_log(request):
-    """For transactional tests on SQLite: empty the guarded log before Django's flush (see nara.audit.testing).
-
-    The same fixture belongs in tests/conftest.py once browser (live_server) tests write log rows.
-    """
-    if not {"transactional_db", "live_server"} & set(request.fixturenames) and not _is_transactional(request):
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    yield
-    from nara.audit.testing import empty_access_log
-
-    empty_access_log()
-
-
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
-
-
 def entry(actor, person, *, at=None, action=Action.READ, basis=Basis.OWN_ORG, record_type="people.person"):
     """Insert one log row with a chosen time (bulk_create: a plain INSERT, which the guards allow)."""
     row = AccessLogEntry(

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from nara.core.personnummer import PersonnummerError, looks_like_personnummer, luhn_check_digit, make, parse, redact
+from nara.core.personnummer import (
+    PersonnummerError,
+    looks_like_personnummer,
+    luhn_check_digit,
+    make,
+    parse,
+    redact,
+)
 
 TODAY = dt.date(2026, 11, 22)
 CANONICAL = re.compile(r"[0-9]{8}-[0-9]{4}", re.ASCII)
