@@ -41,8 +41,13 @@ class Command(BaseCommand):
                             help=_("Antal invånare (standard %(default)s)."))
         parser.add_argument("--if-empty", action="store_true",
                             help=_("Gör ingenting om databasen redan innehåller personer."))
+        parser.add_argument("--signins", action="store_true",
+                            help=_("Skriv bara ut demoinloggningarna (t.ex. efter start av servern)."))
 
-    def handle(self, *args, seed, persons, if_empty, **options):
+    def handle(self, *args, seed, persons, if_empty, signins, **options):
+        if signins:
+            self.print_signins()
+            return
         minimum = len(data.DEMO_PERSONS)
         if persons < minimum:
             raise CommandError(_("Ange minst %(n)d personer med --persons.") % {"n": minimum})
@@ -84,8 +89,10 @@ class Command(BaseCommand):
             "samtycke: logga in som anna.ssk, registrera ett samtycke och se Marks kommuns uppgifter visas."
         ))
         self.stdout.write("")
+        self.print_signins()
+
+    def print_signins(self) -> None:
         self.stdout.write(_("Demoinloggningar (samma lösenord för alla: %(pw)s):") % {"pw": data.DEMO_PASSWORD})
         header = (_("Användarnamn"), _("Namn"), _("Enhet"), _("Roller"))
         self.stdout.write(format_table(header, signin_rows()))
-        self.stdout.write(_("Övriga %(n)d demomedarbetare har samma lösenord.") % {
-            "n": c["staff"] - len(data.NAMED_STAFF)})
+        self.stdout.write(_("Övriga demomedarbetare har samma lösenord."))

@@ -1,0 +1,78 @@
+"""Consent, block and emergency pages through the test client."""
+
+import pytest
+from django.urls import reverse
+
+from nara.access.models import Block, EmergencyAccess
+from nara.audit.models import AccessLogEntry
+from tests.world import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w():
+    return build()
+
+
+def test_emergency_access_in_two_steps_then_followed_up(client, w):
+    client.force_login(w.outsider_nurse)
+    overview = reverse("people:overview", args=[w.person.pk])
+    url = reverse("access:emergency", args=[w.person.pk])
+    assert client.get(overview).status_code == 403
+    page = client.get(url).content.decode()
+    assert "Steg 1 av 2" in page and not EmergencyAccess.objects.exists()
+    page = client.post(url, {"step": "locate"}).content.decode()
+    ea = EmergencyAccess.objects.get()
+    assert "Marks kommun" in page and "Steg 2 av 2" in page and ea.opened_at is None
+    assert client.get(overview).status_code == 403  # step one shows where data exists, nothing more
+    missing = client.post(url, {"step": "open", "ea": ea.pk, "reason": "Akut"}).content.decode()
+    assert "Detta fält måste fyllas i." in missing  # the confirmation box
+    assert "åtminstone har 10 tecken" in missing  # reason too short
+    response = client.post(url, {"step": "open", "ea": ea.pk, "reason": "Medvetslös, ingen närstående nås",
+                                 "confirm": "on"})
+    assert response.status_code == 302
+    body = client.get(overview).content.decode()
+    assert "Karl Lindqvist" in body and "Du har nödåtkomst" in body
+    assert AccessLogEntry.objects.filter(user=w.outsider_nurse, action="emergency").count() == 2
+
+    client.force_login(w.vc_manager)
+    followup = reverse("access:emergency_followup")
+    assert "Medvetslös, ingen närstående nås" in client.get(followup).content.decode()
+    client.post(followup, {"ea": ea.pk, "comment": "Kontrollerat med medarbetaren, befogat."})
+    ea.refresh_from_db()
+    assert ea.reviewed_by == w.vc_manager and ea.review_comment.startswith("Kontrollerat")
+
+    client.force_login(w.outsider_nurse)
+    client.post(reverse("access:emergency_close", args=[ea.pk]))
+    assert client.get(overview).status_code == 403
+
+
+def test_followup_is_for_managers_only(client, w):
+    client.force_login(w.vc_nurse)
+    assert client.get(reverse("access:emergency_followup")).status_code == 403
+
+
+def test_block_hides_data_from_others_and_lifting_shows_it_again(client, w):
+    from nara.access.models import Consent
+
+    Consent.objects.create(person=w.person, receiving_org=w.region, all_sources=True, method="written",
+                           recorded_by_unit=w.vc, recorded_by_org=w.region, recorded_by=w.vc_nurse)
+    client.force_login(w.mark_nurse)
+    response = client.post(reverse("access:blocks", args=[w.person.pk]), {"note": "Personen vill inte dela"})
+    assert response.status_code == 302
+    block = Block.objects.get()
+    assert block.blocked_org == w.mark  # a block is registered by the organisation that holds the data
+
+    client.force_login(w.vc_nurse)
+    overview = reverse("people:overview", args=[w.person.pk])
+    body = client.get(overview).content.decode()
+    assert "Karl Lindqvist" not in body and "Spärrade uppgifter finns hos Marks kommun." in body
+    assert "Personen vill inte dela" not in client.get(reverse("access:blocks", args=[w.person.pk])).content.decode()
+
+    client.force_login(w.mark_nurse)
+    lifted = client.post(reverse("access:blocks", args=[w.person.pk]),
+                         {"lift": "1", "block": block.pk, "version": block.version, "lift_note": "Samtycke muntligt"})
+    assert lifted.status_code == 302
+    client.force_login(w.vc_nurse)
+    assert "Karl Lindqvist" in client.get(overview).content.decode()
