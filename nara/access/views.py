@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nara.access import gate, services
+from nara.access import gate, selectors, services
 from nara.access.forms import (
     BlockForm,
     ConsentForm,
@@ -12,7 +12,7 @@ from nara.access.forms import (
     LiftForm,
     WithdrawForm,
 )
-from nara.access.models import Block, Consent
+from nara.access.models import Block
 from nara.audit import services as audit
 from nara.audit.models import Action
 from nara.core.models import ConcurrentEditError
@@ -28,32 +28,19 @@ def _version(request) -> int:
 @require_http_methods(["GET", "POST"])
 def consents(request, person_id):
     actor = request.actor
-    access = gate.open_person(actor, person_id, "access:consents")
     form = ConsentForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         services.register_consent(actor, person_id, form)
         messages.success(request, _("Samtycket är registrerat."))
         return redirect("access:consents", person_id)
-    rows = list(
-        Consent.objects.filter(person=access.person)
-        .select_related("receiving_org", "recorded_by_unit", "recorded_by", "withdrawn_by")
-        .prefetch_related("source_orgs")
-    )
-    audit.record_many(
-        actor,
-        [(person_id, "access.consent", c.pk, access.basis) for c in rows],
-        Action.READ,
-        "access:consents",
-    )
+    access, rows = selectors.consents(actor, person_id)
     return render(request, "access/consents.html", {"person": access.person, "rows": rows, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def consent_edit(request, person_id, pk):
     actor = request.actor
-    access = gate.open_person(actor, person_id, "access:consent:edit")
-    consent = get_object_or_404(Consent, pk=pk, person=access.person)
-    gate.require_own_record(actor, consent)
+    access, consent = selectors.consent_to_change(actor, person_id, pk)
     form = ConsentForm(request.POST or None, instance=consent, actor=actor)
     withdraw = WithdrawForm(initial={"version": consent.version})
     if request.method == "POST":
@@ -61,9 +48,8 @@ def consent_edit(request, person_id, pk):
             if "withdraw" in request.POST:
                 withdraw = WithdrawForm(request.POST)
                 if withdraw.is_valid():
-                    services.withdraw_consent(
-                        actor, consent, withdraw.cleaned_data["version"], withdraw.cleaned_data["note"]
-                    )
+                    data = withdraw.cleaned_data
+                    services.withdraw_consent(actor, consent, data["version"], data["note"])
                     messages.success(request, _("Samtycket är återkallat."))
                     return redirect("access:consents", person_id)
             elif form.is_valid():
@@ -72,31 +58,22 @@ def consent_edit(request, person_id, pk):
                 return redirect("access:consents", person_id)
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
-            messages.error(request, str(exc))
-    audit.record(
-        actor, person_id, Action.READ, "access.consent", consent.pk, access.basis, "access:consent:edit"
-    )
-    return render(
-        request,
-        "access/consent_edit.html",
-        {"person": access.person, "consent": consent, "form": form, "withdraw": withdraw},
-    )
+    return render(request, "access/consent_edit.html", {
+        "person": access.person, "consent": consent, "form": form, "withdraw": withdraw})
 
 
 @require_http_methods(["GET", "POST"])
 def blocks(request, person_id):
     actor = request.actor
-    access = gate.open_person(actor, person_id, "access:blocks")
     form = BlockForm(request.POST or None)
     if request.method == "POST":
         try:
             if "lift" in request.POST:
-                block = get_object_or_404(Block, pk=request.POST.get("block"), person=access.person)
                 lift = LiftForm(request.POST)
-                if lift.is_valid():
-                    services.lift_block(
-                        actor, block, lift.cleaned_data["version"], lift.cleaned_data["lift_note"]
-                    )
+                block_id = request.POST.get("block", "")
+                if lift.is_valid() and block_id.isdigit():
+                    block = get_object_or_404(Block, pk=block_id, person_id=person_id)
+                    services.lift_block(actor, block, lift.cleaned_data["version"], lift.cleaned_data["lift_note"])
                     messages.success(request, _("Spärren är hävd."))
                     return redirect("access:blocks", person_id)
                 messages.error(request, _("Ange en kommentar till hävningen."))
@@ -106,14 +83,7 @@ def blocks(request, person_id):
                 return redirect("access:blocks", person_id)
         except ConcurrentEditError as exc:
             messages.error(request, str(exc))
-    rows = list(
-        Block.objects.filter(person=access.person).select_related(
-            "blocked_org", "recorded_by_unit", "lifted_by"
-        )
-    )
-    audit.record_many(
-        actor, [(person_id, "access.block", b.pk, access.basis) for b in rows], Action.READ, "access:blocks"
-    )
+    access, rows = selectors.blocks(actor, person_id)
     return render(request, "access/blocks.html", {"person": access.person, "rows": rows, "form": form})
 
 

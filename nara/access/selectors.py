@@ -1,0 +1,51 @@
+"""Reads of consents and blocks, through the gate and the access log."""
+
+from django.shortcuts import get_object_or_404
+
+from nara.access import gate
+from nara.access.models import Block, Consent
+from nara.access.policy import Actor
+from nara.audit import services as audit
+from nara.audit.models import Action
+
+
+def consents(actor: Actor, person_id) -> tuple[gate.PersonAccess, list[Consent]]:
+    """All consents about the person: register information every carer with a relationship needs."""
+    access = gate.open_person(actor, person_id, "access:consents")
+    rows = list(
+        Consent.objects.filter(person=access.person)
+        .select_related("receiving_org", "recorded_by_unit", "recorded_by", "withdrawn_by")
+        .prefetch_related("source_orgs")
+    )
+    audit.record_many(actor, [(access.person.pk, "access.consent", c.pk, access.basis) for c in rows], Action.READ,
+                      "access:consents")
+    return access, rows
+
+
+def consent_to_change(actor: Actor, person_id, pk) -> tuple[gate.PersonAccess, Consent]:
+    """One consent of the actor's own organisation, for changing or withdrawing."""
+    access = gate.open_person(actor, person_id, "access:consent:edit")
+    consent = get_object_or_404(Consent, pk=pk, person=access.person)
+    gate.require_own_record(actor, consent)
+    audit.record(actor, access.person.pk, Action.READ, "access.consent", consent.pk, access.basis,
+                 "access:consent:edit")
+    return access, consent
+
+
+def blocks(actor: Actor, person_id) -> tuple[gate.PersonAccess, list[Block]]:
+    """Blocks about the person. The template shows a block's comments only to the organisation that holds it."""
+    access = gate.open_person(actor, person_id, "access:blocks")
+    rows = list(Block.objects.filter(person=access.person).select_related("blocked_org", "recorded_by_unit",
+                                                                         "lifted_by"))
+    audit.record_many(actor, [(access.person.pk, "access.block", b.pk, access.basis) for b in rows], Action.READ,
+                      "access:blocks")
+    return access, rows
+
+
+def emergency_in_progress(actor: Actor, ea_id: str):
+    """The actor's own emergency access that passed step one, to show step two again (e.g. after a form error)."""
+    from nara.access.models import EmergencyAccess
+
+    ea = get_object_or_404(EmergencyAccess, pk=ea_id if (ea_id or "").isdigit() else 0, user_id=actor.user_id,
+                           opened_at__isnull=True)
+    return ea, gate.where_data_exists(ea.person_id)

@@ -1,0 +1,65 @@
+"""Every page about a person writes access-log rows, found by walking the URL configuration: a new view that
+takes a person id fails here until it is listed below, and then fails if it reads without logging."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from nara.audit.models import AccessLogEntry
+from tests.world import build
+
+pytestmark = pytest.mark.django_db
+
+# Extra URL arguments and the user (attribute of the World) who opens each person page.
+PERSON_PAGES = {
+    "people:overview": ({}, "vc_nurse"),
+    "people:records": ({"slug": "narstaende"}, "vc_nurse"),
+    "people:record_edit": ({"slug": "fasta-kontakter", "pk": "fixed"}, "vc_nurse"),
+    "access:consents": ({}, "vc_nurse"),
+    "access:consent_edit": ({"pk": "consent"}, "vc_nurse"),
+    "access:blocks": ({}, "vc_nurse"),
+    "access:emergency": ({}, "outsider_nurse"),  # GET is the warning page; the POST steps are logged (test_views)
+    "audit:extract": ({}, "vc_manager"),
+    "audit:extract_print": ({}, "vc_manager"),
+}
+NOT_A_READ = {"access:emergency"}  # step 0 shows no personal data at all
+
+
+def person_url_names():
+    names = []
+
+    def walk(resolver, namespace=""):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                walk(p, f"{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and "person_id" in str(p.pattern):
+                names.append(namespace + p.name)
+
+    walk(get_resolver())
+    return names
+
+
+def test_every_person_page_is_listed_here():
+    assert sorted(person_url_names()) == sorted(PERSON_PAGES)
+
+
+@pytest.mark.parametrize("name", sorted(PERSON_PAGES))
+def test_person_page_writes_log_rows(client, name):
+    from nara.access.models import Consent
+
+    w = build()
+    consent = Consent.objects.create(person=w.person, receiving_org=w.region, all_sources=True, method="verbal",
+                                     recorded_by_unit=w.vc, recorded_by_org=w.region, recorded_by=w.vc_nurse)
+    objects = {"fixed": w.fixed.pk, "consent": consent.pk}
+    extra, who = PERSON_PAGES[name]
+    kwargs = {"person_id": w.person.pk, **{k: objects.get(v, v) for k, v in extra.items()}}
+    client.force_login(getattr(w, who))
+    before = AccessLogEntry.objects.filter(person=w.person).count()
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert w.person.personnummer not in body or name == "people:overview"
+    written = AccessLogEntry.objects.filter(person=w.person).count() - before
+    if name in NOT_A_READ:
+        assert written == 0 and "Astrid" not in body
+    else:
+        assert written > 0, f"{name} showed personal data without writing the access log"
