@@ -112,7 +112,7 @@ class EmergencyAccess(models.Model):
     opened_at = models.DateTimeField(_("steg 2: öppnad"), null=True, blank=True)
     expires_at = models.DateTimeField(_("upphör"), null=True, blank=True)
     closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
-    reviewed_at = models.DateTimeField(_("följts upp"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("uppföljd"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

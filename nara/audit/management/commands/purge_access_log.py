@@ -2,6 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nara.audit import services
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         values = {"count": count, "cutoff": timezone.localtime(cutoff).strftime("%Y-%m-%d %H:%M")}
         if dry_run:
-            self.stdout.write(_("Provkörning: %(count)s loggposter äldre än %(cutoff)s skulle tas bort.") % values)
+            text = ngettext("Provkörning: %(count)s loggpost äldre än %(cutoff)s skulle tas bort.",
+                            "Provkörning: %(count)s loggposter äldre än %(cutoff)s skulle tas bort.", count)
         else:
-            self.stdout.write(_("Tog bort %(count)s loggposter äldre än %(cutoff)s.") % values)
+            text = ngettext("Tog bort %(count)s loggpost äldre än %(cutoff)s.",
+                            "Tog bort %(count)s loggposter äldre än %(cutoff)s.", count)
+        self.stdout.write(text % values)

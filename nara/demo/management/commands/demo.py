@@ -86,7 +86,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Demopersoner: %(names)s.") % {"names": names})
         self.stdout.write(_(
             "De är listade på Vårdcentralen Kinna och finns i Hemsjukvården Marks vårdteam men har inget "
-            "samtycke: logga in som anna.ssk, registrera ett samtycke och se Marks kommuns uppgifter visas."
+            "samtycke: logga in som anna.ssk, registrera ett samtycke och se att Marks kommuns uppgifter visas."
         ))
         self.stdout.write("")
         self.print_signins()
