@@ -1,7 +1,6 @@
 """`nara purge_access_log`: remove access-log rows older than NARA_AUDIT_RETENTION_YEARS (never below 5 years)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nara.audit import services
