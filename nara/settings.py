@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "nara.people",
     "nara.access",
     "nara.audit",
+    "nara.identify",
     "nara.demo",
 ]
 
@@ -141,5 +142,7 @@ NARA_EMERGENCY_ACCESS_HOURS = int(os.environ.get("NARA_EMERGENCY_ACCESS_HOURS", 
 # Access log retention; the law asks for at least 5 years (HSLF-FS 2016:40), so lower values are refused.
 NARA_AUDIT_RETENTION_YEARS = int(os.environ.get("NARA_AUDIT_RETENTION_YEARS", "5"))
 NARA_AUDIT_MIN_RETENTION_YEARS = 5
+# The analytics lake (Parquet files queried with DuckDB), keyed by pseudonym only.
+NARA_LAKE_DIR = Path(os.environ.get("NARA_LAKE_DIR", VAR_DIR / "lake"))
 # Aggregates with fewer persons than this are suppressed (DESIGN.md §4).
 NARA_SMALL_CELL_LIMIT = int(os.environ.get("NARA_SMALL_CELL_LIMIT", "5"))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IdentifyConfig(AppConfig):
+    name = "nara.identify"
+    label = "identify"
