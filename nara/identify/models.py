@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nara.people.models import PersonRecord
+
 
 class ImportBatch(models.Model):
     """One import of one extract file: what came in, what was refused, and how it ended."""
@@ -84,3 +86,29 @@ class RiskRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_date} ({self.status})"
+
+
+class RiskDecision(PersonRecord):
+    """What the unit decided after looking at a person on its risk list, and who decided it when."""
+
+    class Decision(models.TextChoices):
+        NO_ACTION = "no_action", _("Bedömd utan åtgärd")
+        HEALTH_TALK = "health_talk", _("Erbjud hälsosamtal")
+        CFS = "cfs", _("CFS-bedömning")
+        MAPPING_TALK = "mapping_talk", _("Kartläggande samtal")
+        SIP = "sip", _("SIP")
+        HUDDLE = "huddle", _("Följs i daglig avstämning")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="risk_decisions")
+    decision = models.CharField(_("beslut"), max_length=20, choices=Decision.choices)
+    note = models.TextField(_("kommentar"), blank=True)
+    run = models.ForeignKey(RiskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+                            verbose_name=_("riskkörning"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("beslut från risklistan")
+        verbose_name_plural = _("beslut från risklistan")
+
+    def __str__(self) -> str:
+        return self.get_decision_display()
