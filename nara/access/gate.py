@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from nara.access.models import Block, Consent, EmergencyAccess
 from nara.access.policy import Actor, Basis, ConsentFact, Decision, PersonFacts
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.roles import Capability
 from nara.people.models import Person
 
 
@@ -43,30 +44,19 @@ def relationship_persons(actor: Actor, on: dt.date | None = None):
     return Person.objects.filter(registry.relationship_q(actor.unit_id, on))
 
 
-def _emergency_until(actor: Actor, person_ids, now) -> dict:
-    rows = EmergencyAccess.objects.filter(
+def open_emergencies(actor: Actor, now=None):
+    """The actor's emergency accesses that passed step two and have neither expired nor been closed."""
+    return EmergencyAccess.objects.filter(
         user_id=actor.user_id,
-        person_id__in=person_ids,
         opened_at__isnull=False,
         closed_at__isnull=True,
-        expires_at__gt=now,
-    ).values_list("person_id", "expires_at")
-    out: dict = {}
-    for pid, until in rows:
-        out[pid] = max(until, out.get(pid, until))
-    return out
+        expires_at__gt=now or now_local(),
+    )
 
 
 def open_emergency(actor: Actor, person_id, now=None) -> EmergencyAccess | None:
     """The actor's open emergency access for the person, if any (shown with a button to close it early)."""
-    return (
-        EmergencyAccess.objects.filter(
-            user_id=actor.user_id, person_id=person_id, opened_at__isnull=False, closed_at__isnull=True,
-            expires_at__gt=now or now_local(),
-        )
-        .order_by("-expires_at")
-        .first()
-    )
+    return open_emergencies(actor, now).filter(person_id=person_id).order_by("-expires_at").first()
 
 
 def facts_for_many(actor: Actor, person_ids, now=None) -> dict:
@@ -88,7 +78,11 @@ def facts_for_many(actor: Actor, person_ids, now=None) -> dict:
         "person_id", "blocked_org_id"
     ):
         blocks[pid].add(org_id)
-    emergency = _emergency_until(actor, ids, now)
+    emergency: dict = {}
+    for pid, until in (
+        open_emergencies(actor, now).filter(person_id__in=ids).values_list("person_id", "expires_at")
+    ):
+        emergency[pid] = max(until, emergency.get(pid, until))
     return {
         pid: PersonFacts(
             has_relationship=pid in related,
@@ -200,12 +194,10 @@ def where_data_exists(person_id) -> list[tuple[str, str, int]]:
         rows = (
             rt.model.objects.filter(person_id=person_id)
             .values_list("recorded_by_org__name")
-            .order_by("recorded_by_org__name")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        counts: dict = defaultdict(int)
-        for (org,) in rows:
-            counts[org] += 1
-        out.extend((org, str(rt.label), n) for org, n in counts.items())
+        out.extend((org, str(rt.label), n) for org, n in rows)
     return sorted(out)
 
 
@@ -221,12 +213,10 @@ def visible_persons(
     With `limit`, at most that many are returned (and logged); `truncated` tells whether more matched.
     """
     result = PersonList()
-    if not actor.can("person_data"):
+    if not actor.can(Capability.PERSON_DATA):
         return result
     now = now_local()
-    open_emergency = EmergencyAccess.objects.filter(
-        user_id=actor.user_id, opened_at__isnull=False, closed_at__isnull=True, expires_at__gt=now
-    ).values("person_id")
+    open_emergency = open_emergencies(actor, now).values("person_id")
     qs = queryset.filter(registry.relationship_q(actor.unit_id, now.date()) | Q(pk__in=open_emergency))
     persons = list(qs[: limit + 1] if limit is not None else qs)
     if limit is not None and len(persons) > limit:
