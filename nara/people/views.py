@@ -54,7 +54,7 @@ def record_list(request, person_id, slug):
     visible = selectors.records(actor, access, kind, f"people:{kind}")
     return render(
         request,
-        f"people/{kind}.html",
+        "people/records.html",
         {
             "person": access.person,
             "access": access,
@@ -62,6 +62,7 @@ def record_list(request, person_id, slug):
             "form": form,
             "slug": slug,
             "title": selectors.RECORD_KINDS[kind][1],
+            "table_template": f"people/_{kind}_table.html",
         },
     )
 
