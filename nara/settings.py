@@ -144,5 +144,7 @@ NARA_AUDIT_RETENTION_YEARS = int(os.environ.get("NARA_AUDIT_RETENTION_YEARS", "5
 NARA_AUDIT_MIN_RETENTION_YEARS = 5
 # The analytics lake (Parquet files queried with DuckDB), keyed by pseudonym only.
 NARA_LAKE_DIR = Path(os.environ.get("NARA_LAKE_DIR", VAR_DIR / "lake"))
+# A TOML file with a region's parameter overrides for the risk definitions (see docs/definitions.md); none by default.
+NARA_DEFINITIONS_OVERRIDES = os.environ.get("NARA_DEFINITIONS_OVERRIDES") or None
 # Aggregates with fewer persons than this are suppressed (DESIGN.md §4).
 NARA_SMALL_CELL_LIMIT = int(os.environ.get("NARA_SMALL_CELL_LIMIT", "5"))

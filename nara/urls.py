@@ -9,6 +9,7 @@ urlpatterns = [
     path("personer/", include("nara.people.urls")),
     path("atkomst/", include("nara.access.urls")),
     path("logg/", include("nara.audit.urls")),
+    path("identifiera/", include("nara.identify.urls")),
 ]
 
 handler404 = "nara.core.views.not_found"

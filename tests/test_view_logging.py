@@ -20,6 +20,7 @@ PERSON_PAGES = {
     "access:emergency": ({}, "outsider_nurse"),  # GET is the warning page; the POST steps are logged (test_views)
     "audit:extract": ({}, "vc_manager"),
     "audit:extract_print": ({}, "vc_manager"),
+    "identify:person": ({}, "vc_nurse"),
 }
 NOT_A_READ = {"access:emergency"}  # step 0 shows no personal data at all
 

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentifyConfig(AppConfig):
     name = "nara.identify"
     label = "identify"
+
+    def ready(self):
+        from nara.access import registry
+        from nara.identify.models import RiskDecision
+
+        registry.register_record_type(RiskDecision, _("Beslut från risklistan"))

@@ -9,6 +9,7 @@ from nara.access import gate
 from nara.access.models import Block, Consent
 from nara.access.policy import Actor
 from nara.directory.roles import Capability
+from nara.identify import timeline as identify_timeline
 from nara.people.models import CareTeamMember, FixedContact, Person, Relative
 
 SEARCH_LIMIT = 50
@@ -91,4 +92,5 @@ def overview(actor: Actor, person_id) -> dict:
         "valid_consents": [c for c in consents if c.is_valid()],
         "blocks": blocks,
         "emergency": gate.open_emergency(actor, access.person.pk, access.now),
+        "timeline": identify_timeline.for_person(actor, access, context),
     }

@@ -1,0 +1,162 @@
+"""SQL twins of the Python rules, so that validation runs vectorised in DuckDB instead of per row in Python.
+
+Each twin is exact only on a stated domain (the shape nearly all real values have); every other value goes to the
+Python rule itself, registered as a DuckDB function, and DuckDB's CASE calls it only for those rows. The twins
+are proven equal to the Python rules by the property tests in tests/identify/test_import_rules.py:
+- personnummer: nara.core.personnummer.parse, for valid numbers of 10 or 12 ASCII digits with an optional - or +
+  separator (invalid ones go to parse() too, for its reason);
+- ICD-10: nara.identify.icd10.normalise, for well-formed codes of ASCII letters, digits, '.', ' ', '*', '+';
+- pseudonym: nara.identify.pseudonym.pseudonym (HMAC-SHA256 written out with DuckDB's sha256), on every value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import duckdb
+from duckdb.sqltypes import VARCHAR
+
+from nara.core.personnummer import PersonnummerError, parse
+from nara.identify.icd10 import ICD10Error, normalise
+from nara.identify.pseudonym import LENGTH
+
+PNR_FN = "nara_personnummer"  # text -> canonical, or '!' + the Swedish reason
+ICD_FN = "nara_icd10"  # text -> normalised code, or '!'
+INVALID = "!"
+
+PNR_DOMAIN = "[0-9]{12}|[0-9]{10}|[0-9]{8}[-+][0-9]{4}|[0-9]{6}[-+][0-9]{4}"
+ICD_VALID_ANY_CASE = "[A-Za-z][0-9]{2}[0-9A-Za-z]{0,4}"
+SEPARATORS = "|,;"  # between secondary diagnoses in one field
+
+
+def register(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
+    """Register the Python rules as DuckDB functions (used only outside the twins' domains)."""
+
+    def personnummer(text: str) -> str:
+        try:
+            return parse(text, today=today).canonical
+        except PersonnummerError as error:
+            return INVALID + str(error)
+
+    def icd10(text: str) -> str:
+        try:
+            return normalise(text)
+        except ICD10Error:
+            return INVALID
+
+    con.create_function(PNR_FN, personnummer, [VARCHAR], VARCHAR, type="native", side_effects=False)
+    con.create_function(ICD_FN, icd10, [VARCHAR], VARCHAR, type="native", side_effects=False)
+
+
+def personnummer_sql(values: str, today: dt.date) -> str:
+    """SQL query: (raw, result) for each raw value of the one-column query `values` (column `raw`); result is
+    the canonical personnummer or '!' + the Swedish reason. Run it on distinct values: parse() is called
+    only for values outside the domain or invalid ones (to get the reason)."""
+    return f"""
+        WITH fast AS ({_pnr_fast(values, today)})
+        SELECT v.raw, CASE WHEN f.canonical IS NOT NULL THEN f.canonical ELSE {PNR_FN}(v.raw) END AS result
+        FROM ({values}) v LEFT JOIN fast f ON f.raw = v.raw
+    """
+
+
+def _pnr_fast(values: str, today: dt.date) -> str:
+    """parse() as a query over the values in PNR_DOMAIN: (raw, canonical), canonical NULL when invalid. The
+    steps follow parse() line by line; each CTE computes once what later steps use several times."""
+    today_sql = f"DATE '{today.isoformat()}'"
+    # Luhn over YYMMDDNNN: even positions doubled, a doubled digit counted by its digit sum.
+    luhn = " + ".join(f"(2 * d{i}) % 10 + (2 * d{i}) // 10" if i % 2 == 0 else f"d{i}" for i in range(9))
+    digits = ", ".join(f"ascii(substr(r, {i + 1}, 1)) - 48 AS d{i}" for i in range(10))
+    return f"""
+        WITH a AS (
+            SELECT raw, replace(replace(raw, '-', ''), '+', '') AS d, contains(raw, '+') AS plus
+            FROM ({values}) WHERE regexp_full_match(raw, '{PNR_DOMAIN}')
+        ), b AS (  -- r = YYMMDDNNNC; a 12-digit number also gives the century
+            SELECT raw, plus, length(d) = 12 AS has_century, CASE WHEN length(d) = 12 THEN substr(d, 3) ELSE d END AS r,
+                   CASE WHEN length(d) = 12 THEN CAST(substr(d, 1, 2) AS INTEGER) END AS century
+            FROM a
+        ), c AS (
+            SELECT *, CAST(substr(r, 1, 2) AS INTEGER) AS yy, CAST(substr(r, 3, 2) AS INTEGER) AS mm,
+                   CAST(substr(r, 5, 2) AS INTEGER) AS dd, {digits}
+            FROM b
+        ), y AS (  -- the latest year with these two digits that is not in the future; '+' means 100 years earlier
+            SELECT *, CASE WHEN dd > 60 THEN dd - 60 ELSE dd END AS day,
+                   {today.year} - ({today.year} - yy) % 100 AS base
+            FROM c
+        ), candidates AS (
+            SELECT *,
+                   CASE WHEN has_century THEN century * 100 + yy WHEN plus THEN base - 100 ELSE base END AS year1,
+                   CASE WHEN has_century THEN NULL ELSE base - 100 END AS year2
+            FROM y
+        ), dates AS (
+            SELECT *,
+                   CASE WHEN year1 >= 1 THEN try_cast(printf('%04d-%02d-%02d', year1, mm, day) AS DATE) END AS date1,
+                   CASE WHEN year2 >= 1 THEN try_cast(printf('%04d-%02d-%02d', year2, mm, day) AS DATE) END AS date2
+            FROM candidates
+        ), births AS (
+            SELECT *, CASE WHEN date1 <= {today_sql} THEN date1 WHEN date2 <= {today_sql} THEN date2 END AS birth,
+                   (10 - ({luhn}) % 10) % 10 = d9 AS check_ok
+            FROM dates
+        )
+        SELECT raw, CASE WHEN NOT (has_century AND plus) AND birth IS NOT NULL AND check_ok
+                         THEN printf('%04d', year(birth)) || substr(r, 3, 4) || '-' || substr(r, 7, 4) END AS canonical
+        FROM births
+    """
+
+
+def birth_date_sql(canonical: str) -> str:
+    day = f"CAST(substr({canonical}, 7, 2) AS INTEGER)"
+    return f"make_date(CAST(substr({canonical}, 1, 4) AS INTEGER), CAST(substr({canonical}, 5, 2) AS INTEGER), " \
+           f"CASE WHEN {day} > 60 THEN {day} - 60 ELSE {day} END)"
+
+
+def sex_sql(canonical: str) -> str:
+    return f"CASE WHEN CAST(substr({canonical}, 12, 1) AS INTEGER) % 2 = 0 THEN 'F' ELSE 'M' END"
+
+
+def icd10_sql(code: str) -> str:
+    """SQL: the normalised ICD-10 code, or '!' when malformed. `code` may be any expression or lambda variable.
+
+    Fast path: once '.', ' ', '*' and '+' are removed, a well-formed code is plain ASCII letters and digits,
+    and for such input normalise() does exactly this. Anything else (malformed, '†', tabs, other scripts) goes
+    to normalise() itself."""
+    stripped = f"regexp_replace({code}, '[. *+]', '', 'g')"
+    return f"(CASE WHEN regexp_full_match({stripped}, '{ICD_VALID_ANY_CASE}') THEN upper({stripped}) " \
+           f"ELSE {ICD_FN}({code}) END)"
+
+
+def secondary_raw_sql(field: str) -> str:
+    """The secondary diagnoses field ('E11.9|N18.3'; ',' and ';' separate too) split into its elements as
+    written; elements that are empty once '.', ' ', '*' and '+' are gone are dropped."""
+    return f"list_filter(string_split_regex(coalesce({field}, ''), '[{SEPARATORS}]'), " \
+           f"lambda x: regexp_replace(x, '[. *+]', '', 'g') <> '')"
+
+
+def icd10_list_sql(field: str) -> str:
+    """SQL: secondary_raw_sql's elements normalised, '!' for each malformed one. Fast path for a field that
+    holds only well-formed ASCII codes (one regex over the whole field), else element by element."""
+    stripped = f"regexp_replace({field}, '[. *+]', '', 'g')"
+    codes = f"[{SEPARATORS}]*({ICD_VALID_ANY_CASE}([{SEPARATORS}]+{ICD_VALID_ANY_CASE})*)?[{SEPARATORS}]*"
+    fast = f"list_filter(string_split_regex(upper({stripped}), '[{SEPARATORS}]'), lambda x: x <> '')"
+    slow = f"list_transform({secondary_raw_sql(field)}, lambda x: {icd10_sql('x')})"
+    return f"(CASE WHEN {field} IS NULL THEN [] WHEN regexp_full_match({stripped}, '{codes}') THEN {fast} " \
+           f"ELSE {slow} END)"
+
+
+def hmac_pads(key: str) -> tuple[bytes, bytes]:
+    """HMAC's inner and outer padded keys (RFC 2104), for writing HMAC-SHA256 as two sha256 calls."""
+    secret = key.encode()
+    if len(secret) > 64:
+        secret = hashlib.sha256(secret).digest()
+    secret = secret.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in secret), bytes(b ^ 0x5C for b in secret)
+
+
+def pseudonym_sql(canonical: str, key: str) -> str:
+    """SQL: nara.identify.pseudonym.pseudonym(canonical, key), with the padded keys inlined as blob literals."""
+    inner, outer = (_blob(pad) for pad in hmac_pads(key))
+    return f"left(sha256({outer} || unhex(sha256({inner} || encode({canonical})))), {LENGTH})"
+
+
+def _blob(data: bytes) -> str:
+    return "unhex('" + data.hex() + "')"

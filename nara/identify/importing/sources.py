@@ -1,0 +1,194 @@
+"""Load an extract file into DuckDB as text: table `src` (`_rad` + the contract's columns, trimmed, '' → NULL)
+and table `src_errors` (rows that could not even be read: wrong number of fields, broken quotes, bad JSON).
+
+`_rad` is what a person looks up in the file: the line number for CSV (the header is line 1) and NDJSON, the
+row number (from 1) for Parquet. Everything stays text here; validation parses it, so one bad value becomes one
+reported error instead of a failed cast.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+from django.utils.translation import gettext as _
+
+from nara.identify.importing import contract, fhir
+from nara.identify.importing.errors import ExtractRejected
+from nara.identify.lake import sql_literal
+
+FORMATS = ("csv", "parquet", "ndjson")
+SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".ndjson": "ndjson",
+            ".jsonl": "ndjson"}
+ERRORS_TABLE = "CREATE OR REPLACE TABLE src_errors (_rad BIGINT, falt VARCHAR, orsak VARCHAR, varde VARCHAR)"
+
+
+def detect_format(path: Path) -> str:
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ExtractRejected(
+            _("Okänt filformat ”%(suffix)s”. Använd .csv, .parquet eller .ndjson, eller ange formatet.")
+            % {"suffix": path.suffix}
+        )
+    return fmt
+
+
+def load(con: duckdb.DuckDBPyConnection, kind: str, path: Path, fmt: str, scratch: Path) -> int:
+    """Create `src` and `src_errors` from the file; return the number of data rows read."""
+    if path.stat().st_size == 0:
+        raise ExtractRejected(_("Filen är tom."))
+    con.execute(ERRORS_TABLE)
+    if fmt == "csv":
+        _load_csv(con, kind, path, scratch)
+    elif fmt == "parquet":
+        _load_parquet(con, kind, path)
+    elif fmt == "ndjson":
+        if kind != contract.ENCOUNTERS:
+            raise ExtractRejected(_("FHIR NDJSON kan bara användas för vårdkontakter."))
+        _load_ndjson(con, path, scratch)
+    else:
+        raise ExtractRejected(_("Okänt filformat ”%(suffix)s”.") % {"suffix": fmt})
+    return con.execute("SELECT (SELECT count(*) FROM src) + (SELECT count(DISTINCT _rad) FROM src_errors)").fetchone()[0]
+
+
+def _select_src(kind: str, names: dict[str, str], row_expr: str, source: str, exprs: dict[str, str] | None = None) -> str:
+    """SELECT for `src`: the file's columns under their contract names (missing optional ones as NULL)."""
+    missing = [c for c in contract.REQUIRED[kind] if c not in names]
+    if missing:
+        raise ExtractRejected(
+            _("Kolumner saknas i filen: %(columns)s. Se importkontraktet (docs/extract-contract.md).")
+            % {"columns": ", ".join(missing)}
+        )
+    parts = [f"{row_expr} AS _rad"]
+    for column in contract.COLUMNS[kind]:
+        if column in names:
+            value = (exprs or {}).get(column) or f'CAST("{names[column]}" AS VARCHAR)'
+            parts.append(f"nullif(trim({value}), '') AS {column}")
+        else:
+            parts.append(f"CAST(NULL AS VARCHAR) AS {column}")
+    return f"CREATE OR REPLACE TABLE src AS SELECT {', '.join(parts)} FROM {source}"
+
+
+def _contract_names(headers: list[str]) -> dict[str, str]:
+    """Contract name → the file's header; a column given twice is an error, unknown columns are ignored."""
+    names: dict[str, str] = {}
+    for header in headers:
+        name = contract.column_name(header)
+        if name in names:
+            raise ExtractRejected(_("Kolumnen ”%(column)s” finns flera gånger i filen.") % {"column": name})
+        names[name] = header.replace('"', '""')
+    return names
+
+
+# --- CSV --------------------------------------------------------------------------------------------------
+
+def _delimiter(path: Path) -> str:
+    """Swedish systems export with ';' (Excel's list separator in Swedish) or ','; the header line decides."""
+    with open(path, "rb") as f:
+        header = f.read(1 << 16).split(b"\n", 1)[0]
+    counts = {d: header.count(d.encode()) for d in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_csv(con, path: Path, delimiter: str) -> bool:
+    """Read into `raw_csv` (rowid = order in the file), rejects into `csv_rejects`; False on invalid UTF-8."""
+    con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE raw_csv AS SELECT * FROM read_csv({sql_literal(str(path))},
+            delim={sql_literal(delimiter)}, quote='"', escape='"', header=true, all_varchar=true,
+            encoding='utf-8', strict_mode=false, store_rejects=true, rejects_table='csv_rejects',
+            rejects_scan='csv_scans')
+    """)
+    bad = con.execute("SELECT count(*) FROM csv_rejects WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
+    return bad == 0
+
+
+def _to_utf8(path: Path, scratch: Path) -> Path:
+    """Windows-1252 → UTF-8, streamed (Windows-1252 is what older Swedish systems and Excel write)."""
+    target = scratch / "extract-utf8.csv"
+    with open(path, encoding="cp1252", errors="replace", newline="") as src, \
+            open(target, "w", encoding="utf-8", newline="") as dst:
+        while block := src.read(1 << 22):
+            dst.write(block)
+    return target
+
+
+def _load_csv(con, kind: str, path: Path, scratch: Path) -> None:
+    delimiter = _delimiter(path)
+    try:
+        if not _read_csv(con, path, delimiter):
+            scratch.mkdir(parents=True, exist_ok=True)
+            _read_csv(con, _to_utf8(path, scratch), delimiter)
+    except duckdb.Error as error:
+        raise ExtractRejected(_("Filen kunde inte läsas som CSV.")) from error
+    headers = [row[0] for row in con.execute("DESCRIBE raw_csv").fetchall()]
+    names = _contract_names(headers)
+    # Rejected lines shift the line numbers of the rows after them: g = good rows before a rejected line.
+    con.execute("""
+        CREATE OR REPLACE TABLE csv_bad AS
+        SELECT line, min(error_type::VARCHAR) AS error_type FROM csv_rejects GROUP BY line;
+        CREATE OR REPLACE TABLE csv_shift AS
+        SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS n
+        FROM csv_bad;
+        CREATE OR REPLACE TABLE csv_shift AS SELECT g, max(n) AS n FROM csv_shift GROUP BY g;
+        CREATE OR REPLACE TABLE raw_csv_k AS SELECT rowid AS k, * FROM raw_csv;
+    """)
+    source = "raw_csv_k r ASOF LEFT JOIN csv_shift s ON r.k >= s.g"
+    con.execute(_select_src(kind, names, "r.k + 2 + coalesce(s.n, 0)", source))
+    fields = _("Raden har fel antal fält.")
+    quotes = _("Raden kunde inte läsas (citattecken eller tecken som inte går att läsa).")
+    con.execute(f"""
+        INSERT INTO src_errors SELECT line, NULL, CASE WHEN error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS')
+            THEN {sql_literal(fields)} ELSE {sql_literal(quotes)} END, NULL FROM csv_bad
+    """)
+    con.execute("DROP TABLE raw_csv; DROP TABLE raw_csv_k")
+
+
+# --- Parquet ----------------------------------------------------------------------------------------------
+
+def _parquet_text(column: str, kind: str, name: str) -> str:
+    """A typed Parquet column as the text a CSV would hold."""
+    quoted = f'"{column}"'
+    if kind.startswith("TIMESTAMP WITH TIME ZONE"):
+        return f"CAST(timezone('Europe/Stockholm', {quoted}) AS VARCHAR)"  # local time, as the contract says
+    if kind.endswith("[]"):
+        return f"array_to_string({quoted}, '|')"
+    if name == "kommunkod" and kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "USMALLINT", "UINTEGER"):
+        return f"lpad(CAST({quoted} AS VARCHAR), 4, '0')"  # 180 → 0180 (Stockholm) when stored as a number
+    return f"CAST({quoted} AS VARCHAR)"
+
+
+def _load_parquet(con, kind: str, path: Path) -> None:
+    source = f"read_parquet({sql_literal(str(path))}, file_row_number=true)"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({sql_literal(str(path))})").fetchall()
+    except duckdb.Error as error:
+        raise ExtractRejected(_("Filen kunde inte läsas som Parquet.")) from error
+    types = {row[0]: row[1] for row in described}
+    names = _contract_names(list(types))
+    exprs = {name: _parquet_text(header, types[header], name) for name, header in names.items()}
+    con.execute(_select_src(kind, names, "file_row_number + 1", source, exprs))
+
+
+# --- FHIR NDJSON ------------------------------------------------------------------------------------------
+
+def _load_ndjson(con, path: Path, scratch: Path) -> None:
+    scratch.mkdir(parents=True, exist_ok=True)
+    flat = scratch / "fhir-flat.csv"
+    columns = contract.COLUMNS[contract.ENCOUNTERS]
+    errors = []
+    with open(flat, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["_rad", *columns])
+        for line, row, error in fhir.encounter_rows(path):
+            if error:
+                errors.append((line, *error))
+            else:
+                writer.writerow([line, *(row.get(c) or "" for c in columns)])
+    source = f"read_csv({sql_literal(str(flat))}, delim=',', quote='\"', escape='\"', header=true, all_varchar=true)"
+    names = {c: c for c in columns}
+    con.execute(_select_src(contract.ENCOUNTERS, names, "CAST(_rad AS BIGINT)", source))
+    if errors:
+        con.executemany("INSERT INTO src_errors VALUES (?, ?, ?, ?)", errors)

@@ -1,0 +1,256 @@
+"""Reads for the risk list ("Identifiera") and the analysts' counts. Identities only through the access gate.
+
+A risk-list row starts pseudonymous (`risklist.Row`). It is re-identified only when the pseudonym has a
+re-identification key, the key's personnummer is a person in the register, and the gate lets the actor see that
+person (a care relationship, e.g. listed at the actor's unit, or an open emergency access). Every identified row
+shown writes one access-log row (record type "identify.risklist", the run's id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from nara.access import gate, policy
+from nara.access.policy import Actor
+from nara.audit import services as audit
+from nara.audit.models import Action
+from nara.directory.models import Organisation, Unit
+from nara.directory.roles import Capability
+from nara.identify import risklist, suppression
+from nara.identify.models import ReidentificationKey, RiskDecision, RiskRun
+from nara.identify.pseudonym import pseudonym as make_pseudonym
+from nara.people.models import Person
+
+RECORD_TYPE = "identify.risklist"
+
+
+def unit_for(actor: Actor) -> Unit:
+    return Unit.objects.get(pk=actor.unit_id)
+
+
+def may_use_risk_list(actor: Actor, unit: Unit | None = None) -> bool:
+    """Risk lists are the vårdcentral's tool: person data capability, acting for a health centre."""
+    unit = unit or unit_for(actor)
+    return actor.can(Capability.PERSON_DATA) and unit.kind == Unit.Kind.HEALTH_CENTRE
+
+
+def require_risk_list(actor: Actor) -> Unit:
+    if not actor.can(Capability.PERSON_DATA):
+        raise gate.AccessDenied(_("Din roll ger inte åtkomst till uppgifter om enskilda personer."))
+    unit = unit_for(actor)
+    if unit.kind != Unit.Kind.HEALTH_CENTRE:
+        raise gate.AccessDenied(_("Risklistor finns för vårdcentraler. Byt uppdrag till en vårdcentral."))
+    return unit
+
+
+@dataclass
+class ListRow:
+    row: risklist.Row
+    person: Person | None = None
+    has_key: bool = False
+    last_decision: RiskDecision | None = None
+
+    @property
+    def identified(self) -> bool:
+        return self.person is not None
+
+
+@dataclass
+class RiskList:
+    unit: Unit
+    run: RiskRun | None
+    page: risklist.Page | None = None
+    rows: list[ListRow] = field(default_factory=list)
+    definitions: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the filter
+    definition: str | None = None  # the filter applied (one of `definitions`)
+    missing_file: bool = False
+
+
+def _keys(pseudonyms) -> dict[str, str]:
+    return dict(
+        ReidentificationKey.objects.filter(pseudonym__in=list(pseudonyms)).values_list("pseudonym", "personnummer")
+    )
+
+
+def _bases(actor: Actor, persons) -> dict:
+    """The access basis for each person the gate let through (relationship, or emergency)."""
+    now = gate.now_local()
+    facts = gate.facts_for_many(actor, [p.pk for p in persons], now)
+    out = {}
+    for p in persons:
+        decision = policy.may_see_person(actor, facts[p.pk], now)
+        if decision.allowed:
+            out[p.pk] = decision.basis
+    return out
+
+
+def latest_decisions(actor: Actor, person_ids) -> dict:
+    """The latest risk-list decision per person recorded by the actor's own organisation (own-org basis)."""
+    latest = (
+        RiskDecision.objects.filter(person_id=OuterRef("person_id"), recorded_by_org_id=actor.org_id)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = (
+        RiskDecision.objects.filter(person_id__in=list(person_ids), recorded_by_org_id=actor.org_id)
+        .filter(pk=Subquery(latest))
+        .select_related("recorded_by", "recorded_by_unit")
+    )
+    return {d.person_id: d for d in rows}
+
+
+def reidentify(actor: Actor, rows: list[risklist.Row], run: RiskRun, context: str, action=Action.READ,
+               log: bool = True) -> list[ListRow]:
+    """Attach the register person to every row the actor may see; log one row per identified person."""
+    keys = _keys(r.pseudonym for r in rows)
+    candidates = Person.objects.filter(personnummer__in=set(keys.values()))
+    visible = {p.personnummer: p for p in gate.visible_persons(actor, candidates, context, log=False)}
+    out = [
+        ListRow(r, visible.get(keys.get(r.pseudonym, "")), r.pseudonym in keys)
+        for r in rows
+    ]
+    shown = [lr.person for lr in out if lr.person is not None]
+    if shown:
+        decisions = latest_decisions(actor, [p.pk for p in shown])
+        for lr in out:
+            if lr.person is not None:
+                lr.last_decision = decisions.get(lr.person.pk)
+        if log:
+            bases = _bases(actor, shown)
+            audit.record_many(
+                actor, [(p.pk, RECORD_TYPE, run.pk, bases.get(p.pk, "")) for p in shown], action, context
+            )
+    return out
+
+
+def risk_list(actor: Actor, definition: str | None = None, page: int = 1) -> RiskList:
+    unit = require_risk_list(actor)
+    run = risklist.latest_run()
+    result = RiskList(unit, run)
+    if run is None:
+        return result
+    try:
+        names = risklist.definition_names()
+        result.definitions = [(d, names.get(d, d)) for d in risklist.unit_definitions(run, unit.hsa_id)]
+        if definition in dict(result.definitions):
+            result.definition = definition
+        result.page = risklist.unit_page(run, unit.hsa_id, result.definition, page)
+    except risklist.ResultsMissing:
+        result.missing_file = True
+        return result
+    result.rows = reidentify(actor, result.page.rows, run, "identify:risklist")
+    return result
+
+
+def export_rows(actor: Actor, definition: str | None = None) -> tuple[RiskList, list[ListRow]]:
+    """Every identified row of the unit's list (the CSV export); logs one EXPORT row per person."""
+    unit = require_risk_list(actor)
+    run = risklist.latest_run()
+    result = RiskList(unit, run)
+    if run is None:
+        return result, []
+    try:
+        page = risklist.unit_page(run, unit.hsa_id, definition or None, page_size=None)
+    except risklist.ResultsMissing:
+        result.missing_file = True
+        return result, []
+    rows = reidentify(actor, page.rows, run, "identify:export", action=Action.EXPORT)
+    return result, [r for r in rows if r.identified]
+
+
+@dataclass
+class PersonRisk:
+    access: gate.PersonAccess
+    run: RiskRun | None
+    row: risklist.Row | None
+    decisions: gate.Visible
+    on_unit_list: bool
+
+
+def person_risk(actor: Actor, person_id, context: str = "identify:person") -> PersonRisk:
+    """The person's criteria on the unit's latest list and the decisions the actor may see (all logged)."""
+    require_risk_list(actor)
+    unit = unit_for(actor)
+    access = gate.open_person(actor, person_id, context)
+    run = risklist.latest_run()
+    row = None
+    if run is not None:
+        try:
+            row = risklist.person_row(run, unit.hsa_id, make_pseudonym(access.person.personnummer))
+        except risklist.ResultsMissing:
+            row = None
+    if row is not None:
+        audit.record(actor, access.person.pk, Action.READ, RECORD_TYPE, run.pk, access.basis, context)
+    decisions = RiskDecision.objects.filter(person=access.person).select_related(
+        "recorded_by_org", "recorded_by_unit", "recorded_by"
+    )
+    visible = gate.filter_records(actor, access, decisions, context)
+    return PersonRisk(access, run, row, visible, row is not None)
+
+
+# --- Aggregates for analysts and managers ------------------------------------------------------------------
+
+
+@dataclass
+class StatsTable:
+    title: str
+    columns: list[tuple[str, str]]  # (key, label)
+    rows: list[tuple[str, list]]  # (label, [count or None per column])
+    totals: list
+
+
+@dataclass
+class Stats:
+    run: RiskRun | None
+    tables: list[StatsTable] = field(default_factory=list)
+    missing_file: bool = False
+    limit: int = 5
+
+
+def require_aggregates(actor: Actor) -> None:
+    if not actor.can(Capability.AGGREGATES):
+        raise gate.AccessDenied(_("Din roll ger inte åtkomst till sammanställd statistik."))
+
+
+def _table(title: str, table: risklist.CountTable, labels: dict, limit: int) -> StatsTable:
+    names = risklist.definition_names()
+    # The results hold flagged persons only, so "at least one criterion" is the number of persons on the lists.
+    columns = [(risklist.ANY, _("Minst ett kriterium"))]
+    columns += [(d, names.get(d, d)) for d in table.definitions]
+    cells, totals = suppression.suppress_table(table.groups, [c for c, _label in columns], table.counts, limit)
+    rows = [
+        (labels.get(g) or (g if g else _("Ej listad/okänd")), [cells[(g, c)] for c, _label in columns])
+        for g in table.groups
+    ]
+    return StatsTable(title, columns, rows, [totals[c] for c, _label in columns])
+
+
+def statistics(actor: Actor) -> Stats:
+    """Counts per criterion per unit and per municipality; small cells suppressed. Never an identity."""
+    require_aggregates(actor)
+    limit = settings.NARA_SMALL_CELL_LIMIT
+    run = risklist.latest_run()
+    stats = Stats(run, limit=limit)
+    if run is None:
+        return stats
+    try:
+        by_unit = risklist.counts(run, "listed_unit_hsa")
+        by_municipality = risklist.counts(run, "municipality_code")
+    except risklist.ResultsMissing:
+        stats.missing_file = True
+        return stats
+    unit_names = dict(Unit.objects.filter(hsa_id__in=[g for g in by_unit.groups if g]).values_list("hsa_id", "name"))
+    municipality_names = dict(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPALITY, municipality_code__in=[g for g in by_municipality.groups if g]
+        ).values_list("municipality_code", "name")
+    )
+    stats.tables = [
+        _table(_("Per vårdcentral (listning)"), by_unit, unit_names, limit),
+        _table(_("Per kommun (folkbokföring)"), by_municipality, municipality_names, limit),
+    ]
+    return stats

@@ -1,0 +1,177 @@
+"""Writes of the identify app. `import_extract` is the one way an extract gets into the lake: the `nara import`
+command, the upload page and background tasks all call it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from nara.core.personnummer import redact
+from nara.identify import lake
+from nara.identify.importing import contract, keys, report, rules, sources, validate
+from nara.identify.importing.checkpoints import checkpoint
+from nara.identify.importing.errors import ExtractRejected
+from nara.identify.models import ImportBatch
+
+logger = logging.getLogger(__name__)
+
+# progress(stage, done, total): called at the start and end of every stage, and between batches where possible.
+Progress = Callable[[str, int, int | None], None]
+STAGES = {
+    "read": gettext_lazy("Läser filen"),
+    "validate": gettext_lazy("Kontrollerar raderna"),
+    "pseudonymise": gettext_lazy("Pseudonymiserar"),
+    "keys": gettext_lazy("Sparar återidentifieringsnycklar"),
+    "write": gettext_lazy("Skriver till analyslagret"),
+}
+
+
+def _n(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_report_path(batch: ImportBatch) -> Path:
+    return Path(settings.VAR_DIR) / "import-reports" / f"import-{batch.pk}-felrapport.csv"
+
+
+def import_extract(
+    kind: str,
+    path: Path | str,
+    *,
+    accept_valid_rows: bool = False,
+    report_path: Path | str | None = None,
+    progress: Progress | None = None,
+    user=None,
+    file_format: str | None = None,
+    extract_date: dt.date | None = None,
+) -> ImportBatch:
+    """Validate a population or encounter extract and merge it into the lake (docs/extract-contract.md).
+
+    A file with any bad row is rejected whole unless `accept_valid_rows`; then the good rows are imported and
+    every error goes to the report (`report_path`, or one under var/import-reports/). The lake changes in one
+    atomic step at the very end; re-importing the same data changes nothing. Returns the ImportBatch, whose
+    status says how it ended (succeeded, rejected or failed); the message is Swedish and names no personnummer.
+    """
+    if kind not in contract.KINDS:
+        raise ValueError(f"unknown extract kind {kind!r}")
+    path = Path(path)
+    report_to = Path(report_path) if report_path else None
+    batch = ImportBatch.objects.create(
+        kind=kind, file_name=path.name[:255], file_sha256=file_sha256(path) if path.is_file() else "",
+        file_format=file_format or sources.SUFFIXES.get(path.suffix.lower(), ""), started_by=user,
+    )
+    notify = progress or (lambda stage, done, total: None)
+    try:
+        if not path.is_file():
+            raise ExtractRejected(_("Filen finns inte."))
+        fmt = file_format or sources.detect_format(path)
+        if fmt not in sources.FORMATS:
+            raise ExtractRejected(_("Okänt filformat ”%(suffix)s”.") % {"suffix": fmt})
+        with lake.writing() as writer:
+            _run(batch, writer, kind, path, fmt, accept_valid_rows, report_to, notify,
+                 extract_date or timezone.localdate())
+    except ExtractRejected as rejection:
+        batch.status = ImportBatch.Status.REJECTED
+        batch.message = str(rejection)
+    except Exception as error:  # the batch must say it failed; the log gets the details (redacted)
+        logger.exception("import %s failed", batch.pk)
+        batch.status = ImportBatch.Status.FAILED
+        batch.message = _("Importen misslyckades: %(error)s") % {"error": redact(str(error))[:500]}
+    batch.finished_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def _run(batch, writer, kind, path, fmt, accept_valid_rows, report_to, notify, extract_date) -> None:
+    writer.scratch.mkdir(exist_ok=True)
+    con = duckdb.connect(config={"temp_directory": str(writer.scratch / "duckdb")})
+    try:
+        now = timezone.localtime().replace(tzinfo=None)
+        rules.register(con, now.date())  # before any query: DuckDB refuses new functions mid-result
+        notify("read", 0, None)
+        batch.rows_read = sources.load(con, kind, path, fmt, writer.scratch)
+        notify("read", batch.rows_read, batch.rows_read)
+        checkpoint("read")
+
+        notify("validate", 0, batch.rows_read)
+        validate.validate(con, kind, today=now.date(), now=now)
+        outcome = validate.build_incoming(con, kind, key=settings.PSEUDONYM_KEY, extract_date=extract_date)
+        batch.rows_rejected = outcome.rows_rejected
+        notify("validate", batch.rows_read, batch.rows_read)
+        checkpoint("validated")
+        if outcome.rows_rejected:
+            _reject_or_report(con, batch, accept_valid_rows, report_to, outcome)
+        if not outcome.rows_valid:
+            raise ExtractRejected(_("Filen innehåller inga rader att läsa in."))
+        notify("pseudonymise", outcome.rows_valid, outcome.rows_valid)
+        checkpoint("pseudonymised")
+
+        notify("keys", 0, None)
+        stored = keys.store(con, _new_persons_sql(writer, kind), lambda done: notify("keys", done, None))
+        notify("keys", stored, stored)
+        checkpoint("keys-written")
+
+        notify("write", 0, outcome.rows_valid)
+        merged = writer.merge(con, kind, "incoming")
+        notify("write", outcome.rows_valid, outcome.rows_valid)
+    finally:
+        con.close()
+    batch.rows_imported = outcome.rows_valid
+    batch.status = ImportBatch.Status.SUCCEEDED
+    parts = [_("%(rows)s rader lästes in, varav %(changed)s nya eller ändrade; analyslagret har nu %(total)s rader.")
+             % {"rows": _n(outcome.rows_valid), "changed": _n(merged.rows_changed), "total": _n(merged.rows_total)}]
+    if outcome.rows_rejected:
+        parts.append(_("%(rows)s rader avvisades; se felrapporten %(path)s.")
+                     % {"rows": _n(outcome.rows_rejected), "path": batch.report_path})
+    batch.message = " ".join(parts)
+
+
+def _reject_or_report(con, batch, accept_valid_rows, report_to, outcome) -> None:
+    if accept_valid_rows:
+        report_to = report_to or default_report_path(batch)
+    if report_to:
+        report.write(con, report_to)
+        batch.report_path = str(report_to)
+    if accept_valid_rows:
+        return
+    summary = _("Filen avvisades: %(rows)s av %(total)s rader har fel (%(errors)s fel). Ingenting har sparats.") % {
+        "rows": _n(outcome.rows_rejected), "total": _n(batch.rows_read), "errors": _n(outcome.errors)}
+    shown = report.lines(con)
+    more = outcome.errors - len(shown)
+    text = "\n".join([summary, *shown])
+    if more > 0:
+        text += "\n" + _("… och %(count)s fel till.") % {"count": _n(more)}
+    if batch.report_path:
+        text += "\n" + _("Alla fel finns i felrapporten %(path)s.") % {"path": batch.report_path}
+    raise ExtractRejected(text)
+
+
+def _new_persons_sql(writer: lake.Writer, kind: str) -> str:
+    """Which keys to store: every person of a population extract; for encounters only persons the lake does not
+    know yet (the population import already keyed the others), so a 30-million-row file is not 30 million
+    upserts. Encounters of persons outside the population extract stay re-identifiable this way."""
+    if kind == contract.POPULATION:
+        return "SELECT personnummer, pseudonym FROM persons"
+    known = [f"SELECT pseudonym FROM {lake.parquet_source(p)}" for table in ("population", "encounters")
+             if (p := writer.current_path(table))]
+    if not known:
+        return "SELECT personnummer, pseudonym FROM persons"
+    return f"SELECT personnummer, pseudonym FROM persons WHERE pseudonym NOT IN ({' UNION '.join(known)})"

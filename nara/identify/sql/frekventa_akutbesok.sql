@@ -1,0 +1,17 @@
+-- Frequent emergency visitors: emergency-department visits in the window, persons aged min_age or more.
+-- Every emergency encounter counts, whatever the contact form.
+WITH visits AS (
+    SELECT e.pseudonym, count(*) AS visits
+    FROM encounters AS e
+    WHERE e.care_type = 'emergency'
+      AND CAST(e.start_at AS DATE) > CAST($reference_date - INTERVAL ($window_months) MONTH AS DATE)
+      AND CAST(e.start_at AS DATE) <= $reference_date
+    GROUP BY e.pseudonym
+)
+SELECT
+    p.pseudonym,
+    v.visits AS value,
+    v.visits >= $min_visits AS flagged
+FROM visits AS v
+JOIN persons AS p ON p.pseudonym = v.pseudonym
+WHERE p.age >= $min_age
