@@ -22,6 +22,7 @@ class Capability(models.TextChoices):
     EMERGENCY = "emergency", _("Nödåtkomst")
     LOG_REVIEW = "log_review", _("Logguppföljning")
     AGGREGATES = "aggregates", _("Sammanställd statistik")
+    IMPORT = "import", _("Läsa in uttag till analyslagret")
 
 
 _CLINICAL = {Capability.PERSON_DATA, Capability.CONSENT}
@@ -35,8 +36,10 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     Role.ASSISTANT_NURSE: {Capability.PERSON_DATA},
     # A manager appoints fixed contacts (so reads the register for the unit's persons, like any carer there) and
     # reviews the organisation's access logs.
-    Role.MANAGER: {Capability.PERSON_DATA, Capability.LOG_REVIEW, Capability.AGGREGATES},
-    Role.ANALYST: {Capability.AGGREGATES},
+    # Importing extracts of the whole population into the lake is for analysts and managers, never for clinicians;
+    # the upload also requires a region assignment (docs/decisions.md, "Uploading extracts").
+    Role.MANAGER: {Capability.PERSON_DATA, Capability.LOG_REVIEW, Capability.AGGREGATES, Capability.IMPORT},
+    Role.ANALYST: {Capability.AGGREGATES, Capability.IMPORT},
 }
 
 

@@ -34,6 +34,16 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
+    # Uploads from the web page (nara/identify/upload.py): whose organisation may see the details and the report,
+    # the stored file while the task runs, and the progress the task saves (none of this for `nara import`).
+    organisation = models.ForeignKey("directory.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("organisation"))
+    upload_name = models.CharField(max_length=100, blank=True)
+    stage = models.CharField(_("steg"), max_length=20, blank=True)
+    rows_done = models.PositiveBigIntegerField(default=0)
+    rows_total = models.PositiveBigIntegerField(null=True, blank=True)
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
