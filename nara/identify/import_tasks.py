@@ -67,7 +67,7 @@ def start_upload(actor: Actor, kind: str, uploaded_file, *, accept_valid_rows: b
     path = directory / stored
     digest = hashlib.sha256()
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        for chunk in uploaded_file.chunks():
+        for chunk in uploaded_file.chunks(1 << 22):
             out.write(chunk)
             digest.update(chunk)
     now = timezone.now()

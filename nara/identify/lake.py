@@ -36,6 +36,8 @@ VERSION = {"population": "extract_date", "encounters": "version_at"}
 MANIFEST = "manifest.json"
 RETIRED_GRACE = dt.timedelta(hours=6)
 ROW_GROUP_SIZE = 122_880  # DuckDB's default, stated so that output never depends on a changed default
+# zstd level 1: about half the write time of the default level 3 for files ~10 % larger.
+PARQUET_OPTIONS = f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
 
 
 def lake_dir() -> Path:
@@ -142,34 +144,44 @@ class Writer:
         re-importing the same or an overlapping extract leaves the files untouched."""
         columns, keys, version = TABLES[table], KEYS[table], VERSION[table]
         current = self.current_path(table)
-        existing = parquet_source(current) if current else f"({empty_select(columns)})"
-        on = " AND ".join(f"i.{k} = e.{k}" for k in keys)
-        content = [c for c in columns if c not in keys and c != version]
-        differs = " OR ".join(f"i.{c} IS DISTINCT FROM e.{c}" for c in content)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW lake_existing AS {typed_select(columns, existing)}")
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE lake_winners AS
-            SELECT i.* FROM {incoming} i LEFT JOIN lake_existing e ON {on}
-            WHERE e.{keys[0]} IS NULL OR (i.{version} >= e.{version} AND ({differs}))
-        """)
-        changed = con.execute("SELECT count(*) FROM lake_winners").fetchone()[0]
-        if not changed:
-            total = con.execute("SELECT count(*) FROM lake_existing").fetchone()[0]
-            return MergeResult(False, total, 0, current)
         cols = ", ".join(columns)
         key_list = ", ".join(keys)
-        self.scratch.mkdir(exist_ok=True)
-        tmp = self.scratch / f"{table}-{os.getpid()}.parquet"
-        con.execute(f"""
-            COPY (
+        if current is None:
+            # An empty table: every incoming row is new (one row per key), so there is nothing to join.
+            changed = con.execute(f"SELECT count(*) FROM {incoming}").fetchone()[0]
+            if not changed:
+                return MergeResult(False, 0, 0, None)
+            rows = f"SELECT {cols} FROM {incoming} ORDER BY {key_list}"
+        else:
+            on = " AND ".join(f"i.{k} = e.{k}" for k in keys)
+            content = [c for c in columns if c not in keys and c != version]
+            differs = " OR ".join(f"i.{c} IS DISTINCT FROM e.{c}" for c in content)
+            con.execute(f"CREATE OR REPLACE TEMP VIEW lake_existing AS "
+                        f"{typed_select(columns, parquet_source(current))}")
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE lake_winners AS
+                SELECT i.* FROM {incoming} i LEFT JOIN lake_existing e ON {on}
+                WHERE e.{keys[0]} IS NULL OR (i.{version} >= e.{version} AND ({differs}))
+            """)
+            changed = con.execute("SELECT count(*) FROM lake_winners").fetchone()[0]
+            if not changed:
+                total = con.execute("SELECT count(*) FROM lake_existing").fetchone()[0]
+                return MergeResult(False, total, 0, current)
+            rows = f"""
                 SELECT {cols} FROM lake_existing e
                 WHERE NOT EXISTS (SELECT 1 FROM lake_winners i WHERE {on})
                 UNION ALL SELECT {cols} FROM lake_winners
                 ORDER BY {key_list}
-            ) TO {sql_literal(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})
+            """
+        self.scratch.mkdir(exist_ok=True)
+        tmp = self.scratch / f"{table}-{os.getpid()}.parquet"
+        con.execute("SET preserve_insertion_order = true")  # the file's rows in key order, whatever the caller set
+        con.execute(f"""
+            COPY ({rows}) TO {sql_literal(str(tmp))} ({PARQUET_OPTIONS})
         """)
         total = con.execute(f"SELECT count(*) FROM {parquet_source(tmp)}").fetchone()[0]
-        con.execute("DROP VIEW lake_existing; DROP TABLE lake_winners")
+        if current is not None:
+            con.execute("DROP VIEW lake_existing; DROP TABLE lake_winners")
         _fsync(tmp)
         sha = _sha256(tmp)
         final = self.directory / f"{table}-{sha[:16]}.parquet"

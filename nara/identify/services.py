@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from nara.identify.importing.errors import ExtractRejected
 from nara.identify.models import ImportBatch
 
 logger = logging.getLogger(__name__)
+IMPORT_MEMORY_LIMIT = "2GB"  # DuckDB's own limit; the process adds Django and Python (~0.2 GB)
 
 # progress(stage, done, total): called at the start and end of every stage, and between batches where possible.
 Progress = Callable[[str, int, int | None], None]
@@ -100,14 +102,27 @@ def import_extract(
     return batch
 
 
+def duckdb_config(spill: Path) -> dict:
+    """DuckDB settings of an import: bounded memory (larger intermediate results spill to `spill`, under the
+    lake's scratch directory), so a region-scale extract fits beside the web application."""
+    return {
+        "temp_directory": str(spill),
+        "memory_limit": getattr(settings, "NARA_IMPORT_MEMORY_LIMIT", IMPORT_MEMORY_LIMIT),
+        "threads": getattr(settings, "NARA_IMPORT_THREADS", None) or max(1, os.cpu_count() or 1),
+    }
+
+
 def _run(batch, writer, kind, path, fmt, accept_valid_rows, report_to, notify, extract_date) -> None:
     writer.scratch.mkdir(exist_ok=True)
-    con = duckdb.connect(config={"temp_directory": str(writer.scratch / "duckdb")})
+    con = duckdb.connect(config=duckdb_config(writer.scratch / "duckdb"))
     try:
         now = timezone.localtime().replace(tzinfo=None)
         rules.register(con, now.date())  # before any query: DuckDB refuses new functions mid-result
         notify("read", 0, None)
         batch.rows_read = sources.load(con, kind, path, fmt, writer.scratch)
+        # From here every row carries its line number (_rad) and every result that needs an order asks for it, so
+        # DuckDB need not keep rows in insertion order (which costs memory).
+        con.execute("SET preserve_insertion_order = false")
         notify("read", batch.rows_read, batch.rows_read)
         checkpoint("read")
 

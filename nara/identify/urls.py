@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nara.identify import views
+from nara.identify import upload, views
 
 app_name = "identify"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("person/<uuid:person_id>/", views.person, name="person"),
     path("statistik/", views.statistics, name="statistics"),
+    path("importer/", upload.upload, name="upload"),
+    path("importer/<int:pk>/", upload.upload_status, name="upload_status"),
+    path("importer/<int:pk>/forlopp/", upload.upload_progress, name="upload_progress"),
+    path("importer/<int:pk>/felrapport/", upload.upload_report, name="upload_report"),
 ]

@@ -3,7 +3,12 @@ and table `src_errors` (rows that could not even be read: wrong number of fields
 
 `_rad` is what a person looks up in the file: the line number for CSV (the header is line 1) and NDJSON, the
 row number (from 1) for Parquet. Everything stays text here; validation parses it, so one bad value becomes one
-reported error instead of a failed cast.
+reported error instead of a failed cast. Each date/time column also comes as `<column>__present` (a value is
+given) and `<column>__ts` (the value as a TIMESTAMP, NULL when it cannot be read): for a Parquet column that is
+already a DATE or TIMESTAMP these skip the round trip through text, with the same result.
+
+`src` is a view over the file (Parquet) or over the one table the file was read into (CSV), not a copy: each of
+its columns is computed only where a query uses it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,14 @@ FORMATS = ("csv", "parquet", "ndjson")
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".ndjson": "ndjson",
             ".jsonl": "ndjson"}
 ERRORS_TABLE = "CREATE OR REPLACE TABLE src_errors (_rad BIGINT, falt VARCHAR, orsak VARCHAR, varde VARCHAR)"
+TEMPORAL = ("fodelsedatum", "dodsdatum", "uttagsdatum", "start", "slut", "andrad")
+TIMESTAMP_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
+# A native value whose text has this shape (4-digit year): exactly the values the text route reads back unchanged.
+NATIVE_RANGE = "BETWEEN TIMESTAMP '0001-01-01 00:00:00' AND TIMESTAMP '9999-12-31 23:59:59.999999'"
+
+
+def timestamp_sql(text: str) -> str:
+    return f"(CASE WHEN regexp_full_match({text}, '{TIMESTAMP_SHAPE}') THEN try_cast({text} AS TIMESTAMP) END)"
 
 
 def detect_format(path: Path) -> str:
@@ -52,8 +65,10 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: Path, fmt: str, scratc
     return con.execute("SELECT (SELECT count(*) FROM src) + (SELECT count(DISTINCT _rad) FROM src_errors)").fetchone()[0]
 
 
-def _select_src(kind: str, names: dict[str, str], row_expr: str, source: str, exprs: dict[str, str] | None = None) -> str:
-    """SELECT for `src`: the file's columns under their contract names (missing optional ones as NULL)."""
+def _select_src(kind: str, names: dict[str, str], row_expr: str, source: str, exprs: dict[str, str] | None = None,
+                native: dict[str, str] | None = None, create: str = "TABLE") -> str:
+    """CREATE for `src`: the file's columns under their contract names (missing optional ones as NULL).
+    `native`: contract column → a TIMESTAMP expression for date/time columns the file already types."""
     missing = [c for c in contract.REQUIRED[kind] if c not in names]
     if missing:
         raise ExtractRejected(
@@ -64,10 +79,20 @@ def _select_src(kind: str, names: dict[str, str], row_expr: str, source: str, ex
     for column in contract.COLUMNS[kind]:
         if column in names:
             value = (exprs or {}).get(column) or f'CAST("{names[column]}" AS VARCHAR)'
-            parts.append(f"nullif(trim({value}), '') AS {column}")
+            text = f"nullif(trim({value}), '')"
         else:
-            parts.append(f"CAST(NULL AS VARCHAR) AS {column}")
-    return f"CREATE OR REPLACE TABLE src AS SELECT {', '.join(parts)} FROM {source}"
+            text = "CAST(NULL AS VARCHAR)"
+        parts.append(f"{text} AS {column}")
+        if column not in TEMPORAL:
+            continue
+        if column in (native or {}):
+            raw = f'"{names[column]}"'
+            parts.append(f"{raw} IS NOT NULL AS {column}__present")
+            parts.append(f"CASE WHEN {native[column]} {NATIVE_RANGE} THEN {native[column]} END AS {column}__ts")
+        else:
+            parts.append(f"{text} IS NOT NULL AS {column}__present")
+            parts.append(f"{timestamp_sql(text)} AS {column}__ts")
+    return f"CREATE OR REPLACE {create} src AS SELECT {', '.join(parts)} FROM {source}"
 
 
 def _contract_names(headers: list[str]) -> dict[str, str]:
@@ -128,14 +153,19 @@ def _load_csv(con, kind: str, path: Path, scratch: Path) -> None:
     # Rejected lines shift the line numbers of the rows after them: g = good rows before a rejected line.
     con.execute("""
         CREATE OR REPLACE TABLE csv_bad AS
-        SELECT line, min(error_type::VARCHAR) AS error_type FROM csv_rejects GROUP BY line;
+        SELECT line, min(error_type::VARCHAR) AS error_type FROM csv_rejects GROUP BY line
+    """)
+    if not con.execute("SELECT count(*) FROM csv_bad").fetchone()[0]:
+        # The usual case: line = position in the table + 2 (the header is line 1); src is a view over raw_csv.
+        con.execute(_select_src(kind, names, "rowid + 2", "raw_csv", create="VIEW"))
+        return
+    con.execute("""
         CREATE OR REPLACE TABLE csv_shift AS
         SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS n
         FROM csv_bad;
         CREATE OR REPLACE TABLE csv_shift AS SELECT g, max(n) AS n FROM csv_shift GROUP BY g;
-        CREATE OR REPLACE TABLE raw_csv_k AS SELECT rowid AS k, * FROM raw_csv;
     """)
-    source = "raw_csv_k r ASOF LEFT JOIN csv_shift s ON r.k >= s.g"
+    source = "(SELECT rowid AS k, * FROM raw_csv) r ASOF LEFT JOIN csv_shift s ON r.k >= s.g"
     con.execute(_select_src(kind, names, "r.k + 2 + coalesce(s.n, 0)", source))
     fields = _("Raden har fel antal fält.")
     quotes = _("Raden kunde inte läsas (citattecken eller tecken som inte går att läsa).")
@@ -143,7 +173,7 @@ def _load_csv(con, kind: str, path: Path, scratch: Path) -> None:
         INSERT INTO src_errors SELECT line, NULL, CASE WHEN error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS')
             THEN {sql_literal(fields)} ELSE {sql_literal(quotes)} END, NULL FROM csv_bad
     """)
-    con.execute("DROP TABLE raw_csv; DROP TABLE raw_csv_k")
+    con.execute("DROP TABLE raw_csv")
 
 
 # --- Parquet ----------------------------------------------------------------------------------------------
@@ -160,6 +190,16 @@ def _parquet_text(column: str, kind: str, name: str) -> str:
     return f"CAST({quoted} AS VARCHAR)"
 
 
+def _parquet_native(column: str, kind: str) -> str | None:
+    """A typed Parquet date/time column as TIMESTAMP (local time), or None when it has to go through text."""
+    quoted = f'"{column}"'
+    if kind in ("TIMESTAMP", "DATE"):
+        return f"CAST({quoted} AS TIMESTAMP)"
+    if kind == "TIMESTAMP WITH TIME ZONE":
+        return f"timezone('Europe/Stockholm', {quoted})"
+    return None
+
+
 def _load_parquet(con, kind: str, path: Path) -> None:
     source = f"read_parquet({sql_literal(str(path))}, file_row_number=true)"
     try:
@@ -169,7 +209,9 @@ def _load_parquet(con, kind: str, path: Path) -> None:
     types = {row[0]: row[1] for row in described}
     names = _contract_names(list(types))
     exprs = {name: _parquet_text(header, types[header], name) for name, header in names.items()}
-    con.execute(_select_src(kind, names, "file_row_number + 1", source, exprs))
+    native = {name: expr for name, header in names.items()
+              if name in TEMPORAL and (expr := _parquet_native(header, types[header]))}
+    con.execute(_select_src(kind, names, "file_row_number + 1", source, exprs, native, create="VIEW"))
 
 
 # --- FHIR NDJSON ------------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """Validate every row of `src` in SQL and build the rows for the lake.
 
 Creates, in the import's DuckDB connection:
+- `checked`: every row's typed values, computed once (the view `typed` names them), and `_bad`, whether any
+  per-row check failed; the lake's rows and the error messages are both derived from it;
 - `errors(_rad, falt, orsak, varde)`: one row per problem, Swedish reason; `varde` is the offending value except
   for personnummer (never shown) and values that look like one;
-- `incoming`: the valid rows with the lake's columns (nara.identify.schema), keyed by pseudonym;
-- `persons(personnummer, pseudonym)`: the canonical personnummer behind each pseudonym of `incoming`, for the
-  re-identification keys (it never leaves the operational side).
+- `incoming` (a view): the valid rows with the lake's columns (nara.identify.schema), keyed by pseudonym;
+- `persons(pid, personnummer, pseudonym)`: the canonical personnummer behind each pseudonym of `incoming`, for
+  the re-identification keys (it never leaves the operational side).
 Each check is one set-based query; Python runs only for the few values outside the SQL rules' domains.
+Personnummer are parsed, and pseudonyms computed, once per distinct value, not once per row.
 """
 
 from __future__ import annotations
@@ -18,10 +21,9 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from nara.identify import schema
-from nara.identify.importing import contract, rules
+from nara.identify.importing import contract, rules, sources
 from nara.identify.lake import sql_literal, typed_select
 
-TIMESTAMP_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
 HSA_SHAPE = "SE[0-9]{6,12}-[0-9A-Za-z]{1,31}"
 MUNICIPALITY_SHAPE = "[0-9]{4}"
 # A value is hidden from the report when it holds something shaped like a personnummer (a shifted column).
@@ -36,10 +38,6 @@ class Outcome:
     errors: int
 
 
-def timestamp_sql(text: str) -> str:
-    return f"(CASE WHEN regexp_full_match({text}, '{TIMESTAMP_SHAPE}') THEN try_cast({text} AS TIMESTAMP) END)"
-
-
 def code_sql(text: str, words: dict) -> str:
     """Map accepted words (case and å/ä/ö-insensitive) to their code; NULL when unknown."""
     cases = " ".join(f"WHEN {sql_literal(word)} THEN {_literal(code)}" for word, code in sorted(words.items()))
@@ -51,57 +49,83 @@ def _literal(value) -> str:
 
 
 class Checks:
-    """Collects (field, condition, reason, value) checks on `typed` and evaluates them all in one scan: a row is
-    looked at closely only when one of the conditions holds, so a clean file costs one pass of boolean tests."""
+    """Collects (field, condition, reason, value) checks on `typed` and runs them (see `run`)."""
 
     def __init__(self, kind: str):
         self.kind = kind
         self.row_checks: list[tuple[str, str, str, str]] = []
-        self.parts: list[str] = ["SELECT _rad, falt, orsak, varde FROM src_errors"]  # other error sources
+        self.flags: list[str] = []  # conditions that mark a row for a closer look by a query in `bad_parts`
+        self.bad_parts: list[str] = []  # queries of error rows over `bad_typed` (the marked rows only)
+        self.duplicate: tuple[str, str] | None = None  # (key expression over `typed`, query of error rows)
 
     def add(self, field: str, bad: str, reason: str, value: str | None = None, reason_is_sql: bool = False) -> None:
         reason_sql = reason if reason_is_sql else sql_literal(reason)
         self.row_checks.append((field, f"({bad})", reason_sql, f"CAST({value or 'NULL'} AS VARCHAR)"))
 
-    def add_query(self, sql: str) -> None:
-        """A check that is not a per-row condition (duplicates, list elements): a query of error rows."""
-        self.parts.append(sql)
+    def add_marked_query(self, flag: str, sql: str) -> None:
+        """A check that is not one error per row (list elements): rows where `flag` holds are marked, and `sql`
+        (a query of error rows over `bad_typed`, the marked rows) names the errors."""
+        self.flags.append(f"({flag})")
+        self.bad_parts.append(sql)
 
     def required(self, field: str) -> None:
-        self.add(field, f"{field} IS NULL", _("Värde saknas."))
+        present = f"{field}__present" if field in sources.TEMPORAL else f"{field} IS NOT NULL"
+        self.add(field, f"NOT ({present})", _("Värde saknas."))
 
-    def sql(self) -> str:
+    def run(self, con: duckdb.DuckDBPyConnection, output: str) -> None:
+        """Create `checked` (`_rad`, the `output` columns of `typed`, `_bad`) in one scan of `typed`, then
+        `errors`. Every typed value is computed once, here; `errors` looks again only at the rows marked bad and
+        at the candidates for duplicates, so a clean file costs one pass."""
+        any_bad = " OR ".join([*(bad for _field, bad, _reason, _value in self.row_checks), *self.flags])
+        key = self.duplicate[0] if self.duplicate else "NULL"
+        con.execute(f"""
+            CREATE OR REPLACE TABLE checked AS
+            SELECT _rad, {output}, {key} AS _dup, coalesce({any_bad}, false) AS _bad FROM typed
+        """)
+        parts = ["SELECT _rad, falt, orsak, varde FROM src_errors"]  # rows that could not even be read
+        if con.execute("SELECT count(*) FROM checked WHERE _bad").fetchone()[0]:
+            con.execute("CREATE OR REPLACE TABLE bad_typed AS "
+                        "SELECT * FROM typed WHERE _rad IN (SELECT _rad FROM checked WHERE _bad)")
+            found = ", ".join(
+                f"CASE WHEN {bad} THEN {{'falt': {sql_literal(field)}, 'orsak': {reason}, 'varde': {value}}} END"
+                for field, bad, reason, value in self.row_checks
+            )
+            parts.append(f"""
+                SELECT _rad, e.falt, e.orsak, e.varde FROM (
+                    SELECT _rad, unnest(list_filter([{found}], lambda x: x IS NOT NULL)) AS e FROM bad_typed
+                )""")
+            parts += self.bad_parts
+        if self.duplicate:
+            # Candidates by the key's value (a hash for text keys); the query checks the real key.
+            con.execute("""
+                CREATE OR REPLACE TABLE duplicate_rows AS SELECT _rad, _dup FROM checked
+                WHERE _dup IN (SELECT _dup FROM checked WHERE _dup IS NOT NULL GROUP BY _dup HAVING count(*) > 1)
+            """)
+            if con.execute("SELECT count(*) FROM duplicate_rows").fetchone()[0]:
+                parts.append(self.duplicate[1])
         order = {c: i for i, c in enumerate(contract.COLUMNS[self.kind])}
         position = " ".join(f"WHEN {sql_literal(c)} THEN {i}" for c, i in order.items())
-        found = ", ".join(
-            f"CASE WHEN {bad} THEN {{'falt': {sql_literal(field)}, 'orsak': {reason}, 'varde': {value}}} END"
-            for field, bad, reason, value in self.row_checks
-        )
-        any_bad = " OR ".join(bad for _field, bad, _reason, _value in self.row_checks)
-        row_errors = f"""
-            SELECT _rad, e.falt, e.orsak, e.varde FROM (
-                SELECT _rad, unnest(list_filter([{found}], lambda x: x IS NOT NULL)) AS e FROM typed WHERE {any_bad}
-            )"""
-        union = " UNION ALL ".join([row_errors, *self.parts])
         hidden = sql_literal(_("(dolt: liknar ett personnummer)"))
-        return f"""
+        con.execute("SET preserve_insertion_order = true")  # the table keeps the ORDER BY: file order
+        con.execute(f"""
             CREATE OR REPLACE TABLE errors AS
             SELECT _rad, falt, orsak,
                    CASE WHEN regexp_matches(varde, '{PNR_LOOKALIKE}') THEN {hidden} ELSE left(varde, 80) END AS varde
-            FROM ({union})
+            FROM ({" UNION ALL ".join(parts)})
             ORDER BY _rad, CASE falt {position} ELSE -1 END, orsak
-        """
+        """)
+        con.execute("SET preserve_insertion_order = false")
 
 
 def _date_checks(checks: Checks, field: str, parsed: str, today: dt.date, *, future_ok=False) -> None:
-    checks.add(field, f"{field} IS NOT NULL AND {parsed} IS NULL",
+    checks.add(field, f"{field}__present AND {parsed} IS NULL",
                _("Ogiltigt datum (skriv ÅÅÅÅ-MM-DD, t.ex. 2026-11-22)."), field)
     if not future_ok:
         checks.add(field, f"{parsed} > DATE '{today.isoformat()}'", _("Datumet ligger i framtiden."), field)
 
 
 def _timestamp_checks(checks: Checks, field: str, parsed: str, now: dt.datetime) -> None:
-    checks.add(field, f"{field} IS NOT NULL AND {parsed} IS NULL",
+    checks.add(field, f"{field}__present AND {parsed} IS NULL",
                _("Ogiltig tidpunkt (skriv ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DD TT:MM, t.ex. 2026-11-22 14:05)."), field)
     checks.add(field, f"{parsed} > TIMESTAMP '{now.isoformat(sep=' ', timespec='seconds')}'",
                _("Tidpunkten ligger i framtiden."), field)
@@ -121,46 +145,61 @@ def _personnummer_checks(checks: Checks) -> None:
     checks.add("personnummer", f"starts_with(pnr, '{rules.INVALID}')", f"({prefix} || substr(pnr, 2))", reason_is_sql=True)
 
 
-def _duplicates(checks: Checks, source: str, key: list[str], field: str, reason: str, value: str | None) -> None:
-    """Within one file a key may occur once; later occurrences are refused and name the first one's row."""
-    cols = ", ".join(key)
-    present = " AND ".join(f"{k} IS NOT NULL" for k in key)
-    checks.add_query(f"""
+def _duplicates(checks: Checks, key: str, source: str, columns: list[str], field: str, reason: str,
+                value: str | None) -> None:
+    """Within one file a key may occur once; later occurrences are refused and name the first one's row.
+    `key` (over `typed`) finds the candidates; `source` (with `_rad` and `columns`) is read for those rows only."""
+    cols = ", ".join(columns)
+    present = " AND ".join(f"{k} IS NOT NULL" for k in columns)
+    rows = f"(SELECT * FROM {source} WHERE _rad IN (SELECT _rad FROM duplicate_rows))"
+    checks.duplicate = (key, f"""
         SELECT t._rad, {sql_literal(field)}, replace({sql_literal(reason)}, '%(rad)s', CAST(d.first AS VARCHAR)),
                CAST({value or 'NULL'} AS VARCHAR)
-        FROM {source} t JOIN (SELECT {cols}, min(_rad) AS first FROM {source} WHERE {present}
-                              GROUP BY ALL HAVING count(*) > 1) d USING ({cols})
+        FROM {rows} t JOIN (SELECT {cols}, min(_rad) AS first FROM {rows} WHERE {present}
+                            GROUP BY ALL HAVING count(*) > 1) d USING ({cols})
         WHERE t._rad > d.first
     """)
 
 
 def _prepare_personnummer(con, today: dt.date) -> None:
-    values = "SELECT DISTINCT personnummer AS raw FROM src WHERE personnummer IS NOT NULL"
-    con.execute(f"CREATE OR REPLACE TABLE pnr AS {rules.personnummer_sql(values, today)}")
+    """`pnr`: each distinct personnummer as written → `result` (canonical or '!' + reason) and `pid`, a number
+    per valid canonical personnummer (`canon`), which the rows carry instead of the text."""
+    con.execute("CREATE OR REPLACE TABLE pnr_values AS "
+                "SELECT DISTINCT personnummer AS raw FROM src WHERE personnummer IS NOT NULL")
+    con.execute(f"CREATE OR REPLACE TABLE pnr_raw AS {rules.personnummer_sql('SELECT raw FROM pnr_values', today)}")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE canon AS
+        SELECT CAST(row_number() OVER (ORDER BY result) AS INTEGER) AS pid, result AS canonical
+        FROM (SELECT DISTINCT result FROM pnr_raw WHERE NOT starts_with(result, '{rules.INVALID}'))
+    """)
+    con.execute("""
+        CREATE OR REPLACE TABLE pnr AS
+        SELECT r.raw, r.result, c.pid FROM pnr_raw r LEFT JOIN canon c ON c.canonical = r.result
+    """)
 
 
 def validate(con: duckdb.DuckDBPyConnection, kind: str, *, today: dt.date, now: dt.datetime) -> None:
-    """Create `typed` and `errors` (see the module docstring). The connection must have rules.register()."""
+    """Create `checked` and `errors` (see the module docstring). The connection must have rules.register()."""
     _prepare_personnummer(con, today)
     checks = Checks(kind)
     if kind == contract.POPULATION:
-        _validate_population(con, checks, today)
+        output = _validate_population(con, checks, today)
     else:
-        _validate_encounters(con, checks, today, now)
-    con.execute(checks.sql())
+        output = _validate_encounters(con, checks, today, now)
+    checks.run(con, output)
 
 
 def _validate_population(con, checks: Checks, today: dt.date) -> None:
     valid = f"NOT starts_with(p.result, '{rules.INVALID}')"
     con.execute(f"""
         CREATE OR REPLACE VIEW typed AS
-        SELECT s.*, p.result AS pnr,
+        SELECT s.*, p.result AS pnr, p.pid,
                CASE WHEN {valid} THEN {rules.birth_date_sql('p.result')} END AS birth,
                CASE WHEN {valid} THEN {rules.sex_sql('p.result')} END AS sex,
-               CAST({timestamp_sql('fodelsedatum')} AS DATE) AS stated_birth,
+               CAST(fodelsedatum__ts AS DATE) AS stated_birth,
                {code_sql('kon', contract.SEX)} AS stated_sex,
-               CAST({timestamp_sql('dodsdatum')} AS DATE) AS death,
-               CAST({timestamp_sql('uttagsdatum')} AS DATE) AS extracted,
+               CAST(dodsdatum__ts AS DATE) AS death,
+               CAST(uttagsdatum__ts AS DATE) AS extracted,
                CASE WHEN {valid} THEN p.result END AS canonical
         FROM src s LEFT JOIN pnr p ON p.raw = s.personnummer
     """)
@@ -178,25 +217,27 @@ def _validate_population(con, checks: Checks, today: dt.date) -> None:
     _date_checks(checks, "dodsdatum", "death", today)
     checks.add("dodsdatum", "death < birth", _("Dödsdatumet är före födelsedatumet."), "dodsdatum")
     _date_checks(checks, "uttagsdatum", "extracted", today)
-    valid_persons = f"(SELECT _rad, result AS canonical FROM src JOIN pnr ON raw = personnummer " \
-                    f"WHERE NOT starts_with(result, '{rules.INVALID}'))"
-    _duplicates(checks, valid_persons, ["canonical"], "personnummer", _("Personen finns redan på rad %(rad)s i filen."), None)
+    # pid is the canonical personnummer's number: the candidates are the exact duplicates.
+    _duplicates(checks, "pid", "(SELECT _rad, _dup AS pid FROM checked)", ["pid"], "personnummer",
+                _("Personen finns redan på rad %(rad)s i filen."), None)
+    return ("pid, birth AS birth_date, sex, kommunkod AS municipality_code, listad_enhet_hsaid AS listed_unit_hsa, "
+            "death AS date_of_death, extracted")
 
 
 def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) -> None:
     con.execute(f"""
         CREATE OR REPLACE VIEW typed AS
-        SELECT s.*, p.result AS pnr,
+        SELECT s.*, p.result AS pnr, p.pid,
                CASE WHEN NOT starts_with(p.result, '{rules.INVALID}') THEN p.result END AS canonical,
                {code_sql('vardtyp', contract.CARE_TYPES)} AS care_type,
                {code_sql('kontaktform', contract.CONTACT_FORMS)} AS contact_form,
-               {timestamp_sql('start')} AS start_at,
-               {timestamp_sql('slut')} AS end_at,
+               start__ts AS start_at,
+               slut__ts AS end_at,
                {code_sql('planerad', contract.PLANNED)} AS planned,
                {rules.icd10_sql('huvuddiagnos')} AS main_diagnosis,
                {rules.icd10_list_sql('bidiagnoser')} AS secondary_diagnoses,
                {code_sql('utskrivning_till', contract.DISPOSITIONS)} AS discharge_disposition,
-               {timestamp_sql('andrad')} AS version_at
+               andrad__ts AS version_at
         FROM src s LEFT JOIN pnr p ON p.raw = s.personnummer
     """)
     for field in ("kallsystem", "kontakt_id"):
@@ -218,48 +259,51 @@ def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) 
     _code_check(checks, "planerad", "planned", _("Okänt värde för planerad (använd ja eller nej)."))
     icd_reason = _("Ogiltig ICD-10-kod (förväntat t.ex. I50.9 eller I509).")
     checks.add("huvuddiagnos", f"main_diagnosis = '{rules.INVALID}'", icd_reason, "huvuddiagnos")
-    checks.add_query(f"""
+    bad_element = f"list_contains(secondary_diagnoses, '{rules.INVALID}')"
+    checks.add_marked_query(bad_element, f"""
         SELECT _rad, 'bidiagnoser', {sql_literal(icd_reason)}, raw FROM (
             SELECT _rad, unnest({rules.secondary_raw_sql('bidiagnoser')}) AS raw, unnest(secondary_diagnoses) AS code
-            FROM typed WHERE list_contains(secondary_diagnoses, '{rules.INVALID}'))
+            FROM bad_typed WHERE {bad_element})
         WHERE code = '{rules.INVALID}'""")
     _code_check(checks, "utskrivning_till", "discharge_disposition",
                 _("Okänt värde för utskrivning till. Tillåtna: %(words)s.") % {"words": _allowed(schema.DISPOSITIONS)})
     _timestamp_checks(checks, "andrad", "version_at", now)
-    _duplicates(checks, "src", ["kallsystem", "kontakt_id"], "kontakt_id",
+    _duplicates(checks, "CASE WHEN kallsystem IS NOT NULL AND kontakt_id IS NOT NULL "
+                        "THEN hash(kallsystem, kontakt_id) END",
+                "src", ["kallsystem", "kontakt_id"], "kontakt_id",
                 _("Vårdkontakten finns redan på rad %(rad)s i filen."), "kontakt_id")
+    return ("pid, kallsystem AS source_system, kontakt_id AS encounter_id, enhet_hsaid AS unit_hsa, care_type, "
+            "contact_form, lower(yrke) AS profession, start_at, end_at, planned, main_diagnosis, "
+            "secondary_diagnoses, discharge_disposition, version_at")
 
 
 def build_incoming(con: duckdb.DuckDBPyConnection, kind: str, *, key: str, extract_date: dt.date) -> Outcome:
-    """Create `persons` and `incoming` from the rows without errors; pseudonyms are computed once per person."""
-    con.execute("""
-        CREATE OR REPLACE TEMP VIEW good AS
-        SELECT * FROM typed t WHERE NOT EXISTS (SELECT 1 FROM errors e WHERE e._rad = t._rad)
-    """)
+    """Create `persons` and the view `incoming` from the rows without errors; pseudonyms are computed once per
+    person."""
+    errors = con.execute("SELECT count(*) FROM errors").fetchone()[0]
+    rejected = con.execute("SELECT count(DISTINCT _rad) FROM errors").fetchone()[0] if errors else 0
+    without_errors = " AND NOT EXISTS (SELECT 1 FROM errors e WHERE e._rad = c._rad)" if errors else ""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW good AS SELECT * FROM checked c WHERE NOT _bad{without_errors}")
     con.execute(f"""
         CREATE OR REPLACE TABLE persons AS
-        SELECT canonical AS personnummer, {rules.pseudonym_sql('canonical', key)} AS pseudonym
-        FROM (SELECT DISTINCT canonical FROM good)
+        SELECT pid, canonical AS personnummer, {rules.pseudonym_sql('canonical', key)} AS pseudonym
+        FROM canon WHERE pid IN (SELECT pid FROM good)
     """)
     extract_sql = f"DATE '{extract_date.isoformat()}'"
     if kind == contract.POPULATION:
         select = f"""
-            SELECT p.pseudonym, birth AS birth_date, sex, kommunkod AS municipality_code,
-                   listad_enhet_hsaid AS listed_unit_hsa, death AS date_of_death,
+            SELECT p.pseudonym, birth_date, sex, municipality_code, listed_unit_hsa, date_of_death,
                    coalesce(extracted, {extract_sql}) AS extract_date
-            FROM good g JOIN persons p ON p.personnummer = g.canonical
+            FROM good g JOIN persons p USING (pid)
         """
     else:
         select = f"""
-            SELECT kallsystem AS source_system, kontakt_id AS encounter_id, p.pseudonym, enhet_hsaid AS unit_hsa,
-                   care_type, contact_form, lower(yrke) AS profession, start_at, end_at, planned, main_diagnosis,
-                   secondary_diagnoses, discharge_disposition,
+            SELECT source_system, encounter_id, p.pseudonym, unit_hsa, care_type, contact_form, profession, start_at,
+                   end_at, planned, main_diagnosis, secondary_diagnoses, discharge_disposition,
                    coalesce(version_at, CAST({extract_sql} AS TIMESTAMP)) AS version_at
-            FROM good g JOIN persons p ON p.personnummer = g.canonical
+            FROM good g JOIN persons p USING (pid)
         """
     columns = schema.POPULATION if kind == contract.POPULATION else schema.ENCOUNTERS
-    con.execute(f"CREATE OR REPLACE TABLE incoming AS {typed_select(columns, f'({select})')}")
-    valid = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
-    rejected = con.execute("SELECT count(DISTINCT _rad) FROM errors").fetchone()[0]
-    errors = con.execute("SELECT count(*) FROM errors").fetchone()[0]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {typed_select(columns, f'({select})')}")
+    valid = con.execute("SELECT count(*) FROM good WHERE pid IS NOT NULL").fetchone()[0]
     return Outcome(valid, rejected, errors)

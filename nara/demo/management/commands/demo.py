@@ -1,12 +1,15 @@
-"""`nara demo`: load the synthetic demo region (Västra Götalandsregionen with Mark, Borås and Bollebygd)."""
+"""`nara demo`: load the synthetic demo region (Västra Götalandsregionen with Mark, Borås and Bollebygd), its
+population and encounter extracts into the analytics lake, and a risk run, so the risk lists are filled."""
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nara.demo import data, generator
+from nara.demo import data, extracts, generator
 
 
 def signin_rows() -> list[tuple[str, str, str, str]]:
@@ -32,7 +35,13 @@ def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Skapar en syntetisk demoregion med enheter, personal och invånare (inga riktiga personuppgifter).")
+    help = gettext_lazy(
+        "Skapar en syntetisk demoregion med enheter, personal och invånare (inga riktiga personuppgifter), skriver "
+        "ett befolkningsuttag och två års vårdkontakter för den under var/demo-extracts/, läser in dem i "
+        "analyslagret och gör en riskkörning för i dag, så att risklistorna är ifyllda. Med --if-empty görs "
+        "ingenting om databasen redan har personer, utom när databasen har demoregionen men analyslagret är tomt "
+        "(t.ex. när var/lake har tagits bort): då skapas uttagen på nytt, läses in och riskkörningen görs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED,
@@ -40,7 +49,9 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=generator.DEFAULT_PERSONS,
                             help=_("Antal invånare (standard %(default)s)."))
         parser.add_argument("--if-empty", action="store_true",
-                            help=_("Gör ingenting om databasen redan innehåller personer."))
+                            help=_("Gör ingenting om databasen redan innehåller personer – utom att läsa in "
+                                   "demouttagen och göra riskkörningen om demoregionen finns men analyslagret "
+                                   "är tomt."))
         parser.add_argument("--signins", action="store_true",
                             help=_("Skriv bara ut demoinloggningarna (t.ex. efter start av servern)."))
 
@@ -51,12 +62,13 @@ class Command(BaseCommand):
         minimum = len(data.DEMO_PERSONS)
         if persons < minimum:
             raise CommandError(_("Ange minst %(n)d personer med --persons.") % {"n": minimum})
+        today = timezone.localdate()
         if if_empty and generator.is_loaded():
-            self.stdout.write(_("Demodata finns redan i databasen; ingenting ändrades."))
+            self.refill_lake(seed, today)
             return
         started = time.perf_counter()
         try:
-            summary = generator.generate(seed=seed, persons=persons)
+            summary = generator.generate(seed=seed, persons=persons, today=today)
         except generator.AlreadyLoaded as exc:
             raise CommandError(
                 _("%(reason)s Demoregionen läses bara in i en tom databas. Använd en ny databas, eller "
@@ -64,6 +76,51 @@ class Command(BaseCommand):
             ) from None
         elapsed = time.perf_counter() - started
         self.report(summary, elapsed)
+        self.stdout.write("")
+        if extracts.lake_tables():
+            self.stdout.write(self.style.WARNING(_(
+                "Analyslagret (%(dir)s) innehåller redan data, så demouttagen lästes inte in och ingen riskkörning "
+                "gjordes. Töm analyslagret och kör `nara demo --if-empty` för att läsa in dem."
+            ) % {"dir": settings.NARA_LAKE_DIR}))
+        else:
+            self.load_lake(seed, today)
+        self.stdout.write("")
+        self.print_signins()
+
+    def refill_lake(self, seed: int, today) -> None:
+        """--if-empty on a loaded database: only fill an empty lake of the demo region (and finish its risk run)."""
+        tables = extracts.lake_tables()
+        if not extracts.demo_region_loaded() or (tables and extracts.has_risk_run()):
+            self.stdout.write(_("Demodata finns redan i databasen; ingenting ändrades."))
+            return
+        if not tables:
+            self.stdout.write(_("Demoregionen finns i databasen men analyslagret är tomt: demouttagen skapas och "
+                                "läses in på nytt."))
+            self.load_lake(seed, today)
+        elif set(tables) >= {"population", "encounters"}:
+            self.stdout.write(_("Demodata finns redan; riskkörningen saknas och görs nu."))
+            self.run_step(lambda: extracts.risk_run(today, self.say))
+        else:
+            self.stdout.write(self.style.WARNING(_(
+                "Analyslagret (%(dir)s) är bara delvis fyllt; ingenting ändrades. Töm det och kör "
+                "`nara demo --if-empty` igen.") % {"dir": settings.NARA_LAKE_DIR}))
+
+    def say(self, line: str) -> None:
+        self.stdout.write(line)
+
+    def run_step(self, step):
+        try:
+            return step()
+        except extracts.DemoLoadFailed as exc:
+            raise CommandError(str(exc)) from None
+
+    def load_lake(self, seed: int, today) -> None:
+        self.stdout.write(_("Skapar demouttag, läser in dem i analyslagret och gör en riskkörning …"))
+        started = time.perf_counter()
+        self.run_step(lambda: extracts.load(seed, today, self.say))
+        self.stdout.write(self.style.SUCCESS(
+            _("Analysdata och risklistor är klara på %(s)s s.") % {"s": number_format(time.perf_counter() - started, 1)}
+        ))
 
     def report(self, summary: generator.Summary, elapsed: float) -> None:
         c = summary.counts
@@ -88,8 +145,6 @@ class Command(BaseCommand):
             "De är listade på Vårdcentralen Kinna och finns i Hemsjukvården Marks vårdteam men har inget "
             "samtycke: logga in som anna.ssk, registrera ett samtycke och se att Marks kommuns uppgifter visas."
         ))
-        self.stdout.write("")
-        self.print_signins()
 
     def print_signins(self) -> None:
         self.stdout.write(_("Demoinloggningar (samma lösenord för alla: %(pw)s):") % {"pw": data.DEMO_PASSWORD})
