@@ -3,7 +3,9 @@ command, the upload page and background tasks all call it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import logging
 import os
@@ -80,6 +82,13 @@ def import_extract(
         kind=kind, file_name=path.name[:255], file_sha256=file_sha256(path) if path.is_file() else "",
         file_format=file_format or sources.SUFFIXES.get(path.suffix.lower(), ""), started_by=user,
     )
+    with _alive(batch):
+        fail_stale_batches()
+        _import(batch, kind, path, accept_valid_rows, report_to, progress, file_format, extract_date)
+    return batch
+
+
+def _import(batch, kind, path, accept_valid_rows, report_to, progress, file_format, extract_date) -> None:
     notify = progress or (lambda stage, done, total: None)
     try:
         if not path.is_file():
@@ -99,7 +108,64 @@ def import_extract(
         batch.message = _("Importen misslyckades: %(error)s") % {"error": redact(str(error))[:500]}
     batch.finished_at = timezone.now()
     batch.save()
-    return batch
+
+
+# --- batches of imports that died ------------------------------------------------------------------------------
+# While import_extract runs, its process holds an exclusive flock on var/import-locks/<batch id>.lock; the kernel
+# drops it when the process ends, however it ends. A batch still 'running' whose lock nobody holds was killed (or
+# its machine went down); it is marked failed at the start of the next import.
+STALE_WITHOUT_LOCK = dt.timedelta(hours=1)  # a running batch with no lock file at all (created before its lock)
+
+
+def _locks_dir() -> Path:
+    return Path(settings.VAR_DIR) / "import-locks"
+
+
+@contextlib.contextmanager
+def _alive(batch: ImportBatch):
+    directory = _locks_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{batch.pk}.lock"
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)  # before the lock goes: nobody finds it unlocked while it exists
+
+
+def _held(path: Path) -> bool:
+    try:
+        with open(path) as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
+    except FileNotFoundError:
+        return False
+
+
+def fail_stale_batches() -> int:
+    """Mark import_extract's batches whose process has died as failed (Swedish message); return how many.
+    Batches of uploads still waiting in the queue (upload_name set) are the upload task's and are left alone."""
+    directory = _locks_dir()
+    stale = []
+    for pk, started_at in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING, upload_name="").values_list(
+            "pk", "started_at"):
+        path = directory / f"{pk}.lock"
+        if path.exists():
+            if not _held(path):
+                stale.append(pk)
+                path.unlink(missing_ok=True)
+        elif started_at < timezone.now() - STALE_WITHOUT_LOCK:
+            stale.append(pk)
+    if not stale:
+        return 0
+    message = _("Importen avbröts innan den var klar (processen avslutades oväntat). Analyslagret är antingen "
+                "oförändrat eller helt uppdaterat; läs in filen igen om du är osäker.")
+    return ImportBatch.objects.filter(pk__in=stale, status=ImportBatch.Status.RUNNING).update(
+        status=ImportBatch.Status.FAILED, message=message, finished_at=timezone.now())
 
 
 def duckdb_config(spill: Path) -> dict:
