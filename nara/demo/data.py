@@ -86,6 +86,17 @@ class UnitSpec:
     municipality_code: str = ""
 
 
+# Hospital clinics that record encounters in the extracts (ER, specialist outpatient care). They are in the
+# directory so that the person timeline can name them and check whose data they are; nobody signs in there.
+HOSPITAL_CLINICS = {
+    "er": ("SÄS Akutmottagningen Borås", f"{REGION_HSA}-E000000001001"),
+    "so_medicine": ("SÄS Medicinmottagningen", f"{REGION_HSA}-E000000001002"),
+    "so_ortho": ("SÄS Ortopedmottagningen", f"{REGION_HSA}-E000000001003"),
+    "so_lung": ("SÄS Lungmottagningen", f"{REGION_HSA}-E000000001004"),
+    "so_eye": ("SÄS Ögonmottagningen", f"{REGION_HSA}-E000000001005"),
+}
+
+
 def unit_specs() -> list[UnitSpec]:
     specs = [
         UnitSpec("kinna", "Vårdcentralen Kinna", "health_centre", "region", "1463"),

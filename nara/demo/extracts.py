@@ -39,14 +39,7 @@ POPULATION_FILE = "befolkning.csv"
 ENCOUNTERS_FILE = "vardkontakter.csv"
 WINDOW_DAYS = 730  # two years of encounters before the extract date
 
-# Region units that deliver care in the extracts but do not use Nära, so they are not in the demo directory.
-OUTSIDE_UNITS = {
-    "er": ("SÄS Akutmottagningen Borås", f"{data.REGION_HSA}-E000000001001"),
-    "so_medicine": ("SÄS Medicinmottagningen", f"{data.REGION_HSA}-E000000001002"),
-    "so_ortho": ("SÄS Ortopedmottagningen", f"{data.REGION_HSA}-E000000001003"),
-    "so_lung": ("SÄS Lungmottagningen", f"{data.REGION_HSA}-E000000001004"),
-    "so_eye": ("SÄS Ögonmottagningen", f"{data.REGION_HSA}-E000000001005"),
-}
+OUTSIDE_UNITS = data.HOSPITAL_CLINICS
 SPECIALIST_CLINICS = ("so_medicine", "so_medicine", "so_ortho", "so_lung", "so_eye")  # weights by repetition
 # Source systems (kallsystem) by who records the contact.
 PRIMARY_CARE_SYSTEM = "Asynja"

@@ -73,6 +73,10 @@ def build_units(orgs: dict[str, Organisation]) -> dict[str, Unit]:
             phone=data.FICTION_LANDLINE[n % len(data.FICTION_LANDLINE)],
         ))
         keys.append(spec.key)
+    for key, (name, hsa_id) in data.HOSPITAL_CLINICS.items():
+        kind = Unit.Kind.EMERGENCY_DEPARTMENT if key == "er" else Unit.Kind.SPECIALIST_CLINIC
+        units.append(Unit(organisation=orgs["region"], name=name, kind=kind, hsa_id=hsa_id))
+        keys.append(key)
     for unit in units:
         unit.save()
     return dict(zip(keys, units, strict=True))

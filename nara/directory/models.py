@@ -48,6 +48,8 @@ class Unit(TimeStampedModel):
         HOME_CARE = "home_care", _("Hemtjänst")
         NEEDS_ASSESSMENT = "needs_assessment", _("Biståndsenhet")
         WARD = "ward", _("Vårdavdelning")
+        EMERGENCY_DEPARTMENT = "emergency_department", _("Akutmottagning")
+        SPECIALIST_CLINIC = "specialist_clinic", _("Specialistmottagning")
         MOBILE_TEAM = "mobile_team", _("Mobilt team")
         REHAB = "rehab", _("Rehabilitering")
         ANALYSIS = "analysis", _("Analys och uppföljning")

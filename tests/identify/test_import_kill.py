@@ -74,6 +74,13 @@ def keys(var: Path) -> int:
         return db.execute("SELECT count(*) FROM identify_reidentificationkey").fetchone()[0]
 
 
+def statuses(var: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(var / "nara.sqlite3") as db:
+        return [row[0] for row in db.execute("SELECT status FROM identify_importbatch ORDER BY id")]
+
+
 @pytest.mark.parametrize("point", BEFORE_COMMIT)
 def test_killed_before_the_commit_leaves_the_lake_unchanged(var, point):
     before = lake_snapshot(var / "lake")
@@ -86,6 +93,8 @@ def test_killed_before_the_commit_leaves_the_lake_unchanged(var, point):
     assert "6 rader lästes in" in done.stdout
     assert not (var / "lake" / ".scratch").exists()
     assert keys(var) == 6  # 5 from the population, 1 person only in the encounters
+    # The killed import's batch does not stay 'running': the next import marked it failed.
+    assert statuses(var) == ["succeeded", "failed", "succeeded"]
 
 
 def test_killed_after_the_commit_keeps_the_new_lake(var):
