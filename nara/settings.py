@@ -144,6 +144,8 @@ NARA_AUDIT_RETENTION_YEARS = int(os.environ.get("NARA_AUDIT_RETENTION_YEARS", "5
 NARA_AUDIT_MIN_RETENTION_YEARS = 5
 # The analytics lake (Parquet files queried with DuckDB), keyed by pseudonym only.
 NARA_LAKE_DIR = Path(os.environ.get("NARA_LAKE_DIR", VAR_DIR / "lake"))
+# DuckDB's memory limit for an import (the process adds ~0.2 GB for Django); above it DuckDB spills to disk under the lake (docs/performance.md).
+NARA_IMPORT_MEMORY_LIMIT = os.environ.get("NARA_IMPORT_MEMORY_LIMIT", "2GB")
 # A TOML file with a region's parameter overrides for the risk definitions (see docs/definitions.md); none by default.
 NARA_DEFINITIONS_OVERRIDES = os.environ.get("NARA_DEFINITIONS_OVERRIDES") or None
 # Aggregates with fewer persons than this are suppressed (DESIGN.md §4).

@@ -27,7 +27,6 @@ from nara.identify.importing.errors import ExtractRejected
 from nara.identify.models import ImportBatch
 
 logger = logging.getLogger(__name__)
-IMPORT_MEMORY_LIMIT = "2GB"  # DuckDB's own limit; the process adds Django and Python (~0.2 GB)
 
 # progress(stage, done, total): called at the start and end of every stage, and between batches where possible.
 Progress = Callable[[str, int, int | None], None]
@@ -173,7 +172,7 @@ def duckdb_config(spill: Path) -> dict:
     lake's scratch directory), so a region-scale extract fits beside the web application."""
     return {
         "temp_directory": str(spill),
-        "memory_limit": getattr(settings, "NARA_IMPORT_MEMORY_LIMIT", IMPORT_MEMORY_LIMIT),
+        "memory_limit": settings.NARA_IMPORT_MEMORY_LIMIT,
         "threads": getattr(settings, "NARA_IMPORT_THREADS", None) or max(1, os.cpu_count() or 1),
     }
 
@@ -182,6 +181,7 @@ def _run(batch, writer, kind, path, fmt, accept_valid_rows, report_to, notify, e
     writer.scratch.mkdir(exist_ok=True)
     con = duckdb.connect(config=duckdb_config(writer.scratch / "duckdb"))
     try:
+        con.execute("SET enable_progress_bar = false")  # the import reports its own progress
         now = timezone.localtime().replace(tzinfo=None)
         rules.register(con, now.date())  # before any query: DuckDB refuses new functions mid-result
         notify("read", 0, None)

@@ -51,4 +51,7 @@ def test_the_next_import_fails_batches_whose_process_died(lake_dir):
     assert dead.finished_at is not None
     assert not (Path(settings.VAR_DIR) / "import-locks" / f"{dead.pk}.lock").exists()
     assert not (Path(settings.VAR_DIR) / "import-locks" / f"{batch.pk}.lock").exists()  # its own, released
-    assert fail_stale_batches() == 0  # nothing left to do
+    # Once the process holding a lock is gone (here: the lock is let go), its batch is stale too.
+    assert fail_stale_batches() == 1
+    assert ImportBatch.objects.get(pk=alive.pk).status == ImportBatch.Status.FAILED
+    assert fail_stale_batches() == 0

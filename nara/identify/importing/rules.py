@@ -5,7 +5,8 @@ Python rule itself, registered as a DuckDB function, and DuckDB's CASE calls it 
 are proven equal to the Python rules by the property tests in tests/identify/test_import_rules.py:
 - personnummer: nara.core.personnummer.parse, for valid numbers of 10 or 12 ASCII digits with an optional - or +
   separator (invalid ones go to parse() too, for its reason);
-- ICD-10: nara.identify.icd10.normalise, for well-formed codes of ASCII letters, digits, '.', ' ', '*', '+';
+- ICD-10: nara.identify.icd10.normalise, for well-formed codes of ASCII letters, digits, '.', ' ', '*', '+' (with a
+  cheaper first branch for the usual way of writing them, 'I50.9' or 'i509');
 - pseudonym: nara.identify.pseudonym.pseudonym (HMAC-SHA256 written out with DuckDB's sha256), on every value.
 """
 
@@ -27,6 +28,7 @@ INVALID = "!"
 
 PNR_DOMAIN = "[0-9]{12}|[0-9]{10}|[0-9]{8}[-+][0-9]{4}|[0-9]{6}[-+][0-9]{4}"
 ICD_VALID_ANY_CASE = "[A-Za-z][0-9]{2}[0-9A-Za-z]{0,4}"
+ICD_PLAIN = "[A-Za-z][0-9]{2}[.]?[0-9A-Za-z]{0,4}"  # how nearly every code is written: normalised by upper() less '.'
 SEPARATORS = "|,;"  # between secondary diagnoses in one field
 
 
@@ -121,7 +123,8 @@ def icd10_sql(code: str) -> str:
     and for such input normalise() does exactly this. Anything else (malformed, '†', tabs, other scripts) goes
     to normalise() itself."""
     stripped = f"regexp_replace({code}, '[. *+]', '', 'g')"
-    return f"(CASE WHEN regexp_full_match({stripped}, '{ICD_VALID_ANY_CASE}') THEN upper({stripped}) " \
+    return f"(CASE WHEN regexp_full_match({code}, '{ICD_PLAIN}') THEN upper(replace({code}, '.', '')) " \
+           f"WHEN regexp_full_match({stripped}, '{ICD_VALID_ANY_CASE}') THEN upper({stripped}) " \
            f"ELSE {ICD_FN}({code}) END)"
 
 
@@ -138,9 +141,12 @@ def icd10_list_sql(field: str) -> str:
     stripped = f"regexp_replace({field}, '[. *+]', '', 'g')"
     codes = f"[{SEPARATORS}]*({ICD_VALID_ANY_CASE}([{SEPARATORS}]+{ICD_VALID_ANY_CASE})*)?[{SEPARATORS}]*"
     fast = f"list_filter(string_split_regex(upper({stripped}), '[{SEPARATORS}]'), lambda x: x <> '')"
+    # The same for a field of plainly written codes (no ' ', '*', '+'), without the regexp_replace.
+    plain_codes = f"[{SEPARATORS}]*({ICD_PLAIN}([{SEPARATORS}]+{ICD_PLAIN})*)?[{SEPARATORS}]*"
+    plain = f"list_filter(string_split_regex(upper(replace({field}, '.', '')), '[{SEPARATORS}]'), lambda x: x <> '')"
     slow = f"list_transform({secondary_raw_sql(field)}, lambda x: {icd10_sql('x')})"
-    return f"(CASE WHEN {field} IS NULL THEN [] WHEN regexp_full_match({stripped}, '{codes}') THEN {fast} " \
-           f"ELSE {slow} END)"
+    return f"(CASE WHEN {field} IS NULL THEN [] WHEN regexp_full_match({field}, '{plain_codes}') THEN {plain} " \
+           f"WHEN regexp_full_match({stripped}, '{codes}') THEN {fast} ELSE {slow} END)"
 
 
 def hmac_pads(key: str) -> tuple[bytes, bytes]:
