@@ -6,9 +6,7 @@ only, so it never reaches a path, a log line or a DuckDB error). It is deleted w
 outcome: the error report is what the user needs afterwards, and a whole population's personnummer should not
 lie about on disk; the source system can always produce the file again.
 
-`import_extract` creates its own ImportBatch row. Until it can fill in an existing one, the task copies the
-outcome into the row the page follows and deletes the other (`_adopt`); `history_batches` hides the other
-row while the import runs.
+The page follows the batch row created here; `import_extract` fills in that same row.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -37,7 +34,7 @@ from nara.identify.services import default_report_path, import_extract
 
 logger = logging.getLogger(__name__)
 
-QUEUED = "queued"  # the stage of a batch whose task has not started yet
+QUEUED = ImportBatch.QUEUED_STAGE
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes within a stage
 
 
@@ -118,9 +115,9 @@ def import_upload(batch_id: int, accept_valid_rows: bool = False) -> dict:
     try:
         outcome = import_extract(
             batch.kind, path, accept_valid_rows=accept_valid_rows, report_path=default_report_path(batch),
-            progress=ProgressRecorder(batch.pk), user=batch.started_by, file_format=batch.file_format,
+            progress=ProgressRecorder(batch.pk), user=batch.started_by, file_format=batch.file_format, batch=batch,
         )
-        _adopt(batch, outcome)
+        _tidy(outcome)
     except Exception:
         logger.exception("import %s failed", batch.pk)
         _finish(batch, ImportBatch.Status.FAILED, _("Importen misslyckades. Kontakta den som sköter systemet."))
@@ -130,18 +127,12 @@ def import_upload(batch_id: int, accept_valid_rows: bool = False) -> dict:
     return {"import_batch": batch.pk, "status": batch.status}
 
 
-def _adopt(batch: ImportBatch, outcome: ImportBatch) -> None:
-    """Copy import_extract's outcome into the batch the page follows, then drop import_extract's own row."""
-    batch.rows_read, batch.rows_imported, batch.rows_rejected = (
-        outcome.rows_read, outcome.rows_imported, outcome.rows_rejected)
-    batch.report_path = outcome.report_path
-    message = outcome.message
-    if outcome.report_path:  # the page offers the report for download; no server path on the page
-        message = message.replace(outcome.report_path, Path(outcome.report_path).name)
-    with transaction.atomic():
-        _finish(batch, outcome.status, message, finished_at=outcome.finished_at)
-        if outcome.pk != batch.pk:
-            outcome.delete()
+def _tidy(batch: ImportBatch) -> None:
+    """The upload is gone, and the page offers the report for download: no server path in the message."""
+    if batch.report_path:
+        batch.message = batch.message.replace(batch.report_path, Path(batch.report_path).name)
+    batch.upload_name = ""
+    batch.save(update_fields=["message", "upload_name"])
 
 
 def _finish(batch: ImportBatch, status: str, message: str, finished_at=None) -> None:
@@ -154,6 +145,5 @@ def _finish(batch: ImportBatch, status: str, message: str, finished_at=None) -> 
 
 
 def history_batches(limit: int = 20):
-    """The latest imports, web and command line; not import_extract's own row of an upload still running."""
-    running_uploads = ImportBatch.objects.exclude(upload_name="").values("upload_name")
-    return ImportBatch.objects.exclude(file_name__in=running_uploads).select_related("started_by")[:limit]
+    """The latest imports, web and command line."""
+    return ImportBatch.objects.select_related("started_by")[:limit]

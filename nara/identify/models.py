@@ -20,6 +20,8 @@ class ImportBatch(models.Model):
         REJECTED = "rejected", _("Avvisad")
         FAILED = "failed", _("Misslyckades")
 
+    QUEUED_STAGE = "queued"  # an uploaded file waiting for the worker to start its import
+
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     file_name = models.CharField(_("fil"), max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)

@@ -65,6 +65,7 @@ def import_extract(
     user=None,
     file_format: str | None = None,
     extract_date: dt.date | None = None,
+    batch: ImportBatch | None = None,
 ) -> ImportBatch:
     """Validate a population or encounter extract and merge it into the lake (docs/extract-contract.md).
 
@@ -72,15 +73,22 @@ def import_extract(
     every error goes to the report (`report_path`, or one under var/import-reports/). The lake changes in one
     atomic step at the very end; re-importing the same data changes nothing. Returns the ImportBatch, whose
     status says how it ended (succeeded, rejected or failed); the message is Swedish and names no personnummer.
+    `batch` is a row created beforehand (an upload the page already follows); otherwise one is created here.
     """
     if kind not in contract.KINDS:
         raise ValueError(f"unknown extract kind {kind!r}")
     path = Path(path)
     report_to = Path(report_path) if report_path else None
-    batch = ImportBatch.objects.create(
-        kind=kind, file_name=path.name[:255], file_sha256=file_sha256(path) if path.is_file() else "",
-        file_format=file_format or sources.SUFFIXES.get(path.suffix.lower(), ""), started_by=user,
-    )
+    sha256 = file_sha256(path) if path.is_file() else ""
+    fmt = file_format or sources.SUFFIXES.get(path.suffix.lower(), "")
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            kind=kind, file_name=path.name[:255], file_sha256=sha256, file_format=fmt, started_by=user
+        )
+    else:
+        batch.file_sha256, batch.file_format = batch.file_sha256 or sha256, batch.file_format or fmt
+        batch.status = ImportBatch.Status.RUNNING
+        batch.save(update_fields=["file_sha256", "file_format", "status"])
     with _alive(batch):
         fail_stale_batches()
         _import(batch, kind, path, accept_valid_rows, report_to, progress, file_format, extract_date)
@@ -106,7 +114,9 @@ def _import(batch, kind, path, accept_valid_rows, report_to, progress, file_form
         batch.status = ImportBatch.Status.FAILED
         batch.message = _("Importen misslyckades: %(error)s") % {"error": redact(str(error))[:500]}
     batch.finished_at = timezone.now()
-    batch.save()
+    # Only the outcome: the progress fields are written meanwhile by the upload task's callback.
+    batch.save(update_fields=["status", "message", "finished_at", "rows_read", "rows_imported", "rows_rejected",
+                              "report_path"])
 
 
 # --- batches of imports that died ------------------------------------------------------------------------------
@@ -147,10 +157,10 @@ def _held(path: Path) -> bool:
 
 def fail_stale_batches() -> int:
     """Mark import_extract's batches whose process has died as failed (Swedish message); return how many.
-    Batches of uploads still waiting in the queue (upload_name set) are the upload task's and are left alone."""
+    Uploads still waiting in the queue for the worker are left alone: their import has not started."""
     directory = _locks_dir()
     stale = []
-    for pk, started_at in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING, upload_name="").values_list(
+    for pk, started_at in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).exclude(stage=ImportBatch.QUEUED_STAGE).values_list(
             "pk", "started_at"):
         path = directory / f"{pk}.lock"
         if path.exists():

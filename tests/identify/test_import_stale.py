@@ -37,7 +37,7 @@ def test_the_next_import_fails_batches_whose_process_died(lake_dir):
         forgotten = running()  # from before locks existed, hours ago
         ImportBatch.objects.filter(pk=forgotten.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
         just_created = running()  # between its creation and its lock
-        queued = running(upload_name="upload-abc.csv")  # an upload waiting for its task
+        queued = running(upload_name="upload-abc.csv", stage=ImportBatch.QUEUED_STAGE)  # waiting for the worker
         ImportBatch.objects.filter(pk=queued.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
 
         batch = import_extract("population", FILES / "population_comma_utf8.csv")
