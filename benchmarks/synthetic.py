@@ -23,11 +23,34 @@ from pathlib import Path
 
 import duckdb
 
+# The rates and code mixes the demo region uses too (one place); the values that differ for the bench are below.
+from nara.demo.rates import (
+    DEATH_IN_HOSPITAL,
+    ER_BEFORE_ADMISSION,
+    FALL_SHARE_IP,
+    GERIATRIC_HFRS_WEIGHT,
+    HOME_HEALTH_VISITS_PER_WEEK,
+    MEAN_LOS,
+    MIX_ER,
+    MIX_FALL_CAUSE,
+    MIX_GERIATRIC,
+    MIX_INJURY_ER,
+    MIX_INJURY_IP,
+    MIX_PC,
+    MIX_SECONDARY,
+    MIX_SO,
+    NULL_DIAGNOSIS,
+    PLANNED_ADMISSION,
+    PROFESSIONS_HH,
+    PROFESSIONS_PC,
+    READMISSION_SHARE,
+    TRANSFER_SHARE,
+)
+from nara.identify.definitions.reference import HFRS_CSV
+
 REFERENCE_DATE = dt.date(2026, 11, 1)  # extract date and risk-run date; encounters lie in the two years before
 WINDOW_DAYS = 730
 PERSONS = 1_700_000
-HFRS_CSV = Path("/work/shared/reference/hfrs_icd10.csv")
-HFRS_FALLBACK = Path(__file__).with_name("hfrs_icd10.csv")
 
 # kommunkod, name, population in thousands (rounded, 2024) — Västra Götaland, 1.75 M inhabitants.
 MUNICIPALITIES = [
@@ -77,41 +100,14 @@ RATES = [
     (9.5, 1.00, 0.60, 4.2),
     (9.0, 1.30, 0.80, 2.1),
 ]
-HOME_HEALTH_VISITS_PER_WEEK = (0.5, 4.0)  # uniform range for an enrolled person
 FRAILTY_SIGMA = 0.8  # per-person log-normal multiplier of every rate (mean 1): gives over-dispersed counts
-PLANNED_ADMISSION = (0.35, 0.35, 0.20, 0.20, 0.20, 0.20)  # elective share of admissions by band
-MEAN_LOS = (2.5, 3.0, 4.0, 5.0, 6.0, 6.0)  # mean length of stay (days) of unplanned admissions by band
-TRANSFER_SHARE = 0.08  # admissions followed by a same-day transfer to another ward
-READMISSION_SHARE = (0.04, 0.05, 0.09, 0.12, 0.15, 0.15)  # extra unplanned readmission 1–31 days later
-ER_BEFORE_ADMISSION = 0.8  # unplanned admissions preceded by an ER visit the same day
-DEATH_IN_HOSPITAL = 0.40  # of deaths, the share that ends an inpatient stay (disposition "deceased")
 FALL_SHARE_ER = (0.05, 0.04, 0.08, 0.12, 0.18, 0.22)  # ER visits that are a fall injury
-FALL_SHARE_IP = (0.02, 0.02, 0.05, 0.09, 0.14, 0.16)  # unplanned admissions that are a fall injury
 CODE_STYLE = (0.85, 0.10, 0.05)  # diagnosis written "I50.9", "I509", "i50.9"
-NULL_DIAGNOSIS = {"pc": 0.12, "er": 0.02, "ip": 0.0, "so": 0.05, "hh": 0.90}
 
 # ICD-10 category mixes (weights). The geriatric mix adds every HFRS category (weight GERIATRIC_HFRS_WEIGHT each).
-MIX_PC = dict(J06=8, M54=6, I10=8, Z00=5, R10=3, F32=3, F41=4, E11=4, E78=3, J20=3, N39=2, L30=2, H10=2, M17=2,
-              M25=3, R05=2, K59=1, J45=2, Z76=2, R51=2, B34=2, J02=3, L03=1, M79=2, G43=1, I48=1, E03=2)
-MIX_ER = dict(R10=8, R07=7, S61=3, S93=3, S01=3, J18=3, R06=3, N39=2, R55=3, I48=2, K35=1, R51=2, T78=1,
-              A09=2, S62=2, R50=3, I21=1, I63=1)
 MIX_IP = dict(I21=4, I50=4, J18=6, K35=3, O80=6, I63=3, K80=3, C34=2, C18=2, J44=3, N39=2, I48=3, A41=2,
               K56=2, M16=3, M17=3, E11=1, F20=1, F32=1, R07=2, I26=1, K57=2)
-MIX_SO = dict(M17=4, M16=3, H25=3, C50=2, E11=3, I48=2, H40=2, N40=2, M54=3, L40=2, K21=2, G35=1, I25=3, Z09=4,
-              H35=2, M05=2, C61=2)
 # Conditions of avoidable hospitalisation (undvikbar slutenvård) and other geriatric care, beside HFRS.
-MIX_GERIATRIC = dict(I50=6, J44=5, E11=4, E86=4, J18=6, N39=5, I10=3, I20=3, N10=2, D50=2, J45=1, G40=1, K25=1,
-                     H66=1, E10=1, I11=2, J20=2, J13=1, J15=2, K92=1, F03=2, Z51=1, I48=3, N18=2,
-                     J10=1, K52=1, J81=1, L03=1, R56=1, I24=1)
-GERIATRIC_HFRS_WEIGHT = 0.6
-MIX_SECONDARY = dict(I10=10, E11=8, I48=6, I50=5, J44=4, N18=4, F03=3, E78=4, M81=3, I25=4, Z95=2, Z92=2, E66=2)
-MIX_INJURY_ER = dict(S52=5, S42=4, S00=4, S01=5, S06=2, S62=3, S82=3, S92=2, S80=3, T14=3, S72=2, S22=2,
-                     S32=1)
-MIX_INJURY_IP = dict(S72=10, S32=3, S22=3, S06=3, S42=3, S52=2, S82=2, T14=1, S12=1)
-MIX_FALL_CAUSE = dict(W01=4, W06=2, W10=3, W18=2, W19=5, W05=1, W00=2, W03=1)  # external cause, a secondary code
-PROFESSIONS_PC = dict(läkare=40, sjuksköterska=35, fysioterapeut=10, arbetsterapeut=3, undersköterska=7,
-                      kurator=3, psykolog=2)
-PROFESSIONS_HH = dict(sjuksköterska=60, undersköterska=25, arbetsterapeut=8, fysioterapeut=7)
 
 # File layout: internal column -> file column, and the Swedish code words (docs/extract-contract.md).
 FILE_COLUMNS = {
@@ -171,8 +167,8 @@ def _slots(weights: dict[str, float], n: int = 2000) -> list[str]:
 
 
 def hfrs_categories() -> list[str]:
-    path = HFRS_CSV if HFRS_CSV.exists() else HFRS_FALLBACK
-    with path.open() as f:
+    """In the file's order (the draws depend on it); the file is the project's copy the risk run uses."""
+    with HFRS_CSV.open() as f:
         return [row["icd10_category"].strip().upper() for row in csv.DictReader(f)]
 
 
