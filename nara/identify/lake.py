@@ -7,7 +7,7 @@ either the old manifest (and an unreferenced file that the next write sweeps awa
 resolve the manifest once per `connect()`, so a query sees one consistent generation; replaced files are kept
 for RETIRED_GRACE so a long-running reader is not pulled from under its feet.
 
-Files are written sorted by key with fixed settings, so the same content gives byte-identical files (and names).
+Files are written in FILE_ORDER (person first, key last) with fixed settings, so the same content gives byte-identical files (and names).
 Hidden files (dot-names) are scratch space: the lock, temp files, DuckDB's spill directory.
 """
 
@@ -32,6 +32,9 @@ from nara.identify.importing.checkpoints import checkpoint
 
 TABLES = {"population": schema.POPULATION, "encounters": schema.ENCOUNTERS}
 KEYS = {"population": ("pseudonym",), "encounters": ("source_system", "encounter_id")}
+# Row order of each file: by person first, so one person's encounters (the timeline on the person overview) lie
+# in a few row groups that DuckDB finds from their min/max statistics. The key ends the order, so it is total.
+FILE_ORDER = {"population": ("pseudonym",), "encounters": ("pseudonym", "source_system", "encounter_id")}
 VERSION = {"population": "extract_date", "encounters": "version_at"}
 MANIFEST = "manifest.json"
 RETIRED_GRACE = dt.timedelta(hours=6)
@@ -145,13 +148,13 @@ class Writer:
         columns, keys, version = TABLES[table], KEYS[table], VERSION[table]
         current = self.current_path(table)
         cols = ", ".join(columns)
-        key_list = ", ".join(keys)
+        order = ", ".join(FILE_ORDER[table])
         if current is None:
             # An empty table: every incoming row is new (one row per key), so there is nothing to join.
             changed = con.execute(f"SELECT count(*) FROM {incoming}").fetchone()[0]
             if not changed:
                 return MergeResult(False, 0, 0, None)
-            rows = f"SELECT {cols} FROM {incoming} ORDER BY {key_list}"
+            rows = f"SELECT {cols} FROM {incoming} ORDER BY {order}"
         else:
             on = " AND ".join(f"i.{k} = e.{k}" for k in keys)
             content = [c for c in columns if c not in keys and c != version]
@@ -171,11 +174,11 @@ class Writer:
                 SELECT {cols} FROM lake_existing e
                 WHERE NOT EXISTS (SELECT 1 FROM lake_winners i WHERE {on})
                 UNION ALL SELECT {cols} FROM lake_winners
-                ORDER BY {key_list}
+                ORDER BY {order}
             """
         self.scratch.mkdir(exist_ok=True)
         tmp = self.scratch / f"{table}-{os.getpid()}.parquet"
-        con.execute("SET preserve_insertion_order = true")  # the file's rows in key order, whatever the caller set
+        con.execute("SET preserve_insertion_order = true")  # the file's rows in FILE_ORDER, whatever the caller set
         con.execute(f"""
             COPY ({rows}) TO {sql_literal(str(tmp))} ({PARQUET_OPTIONS})
         """)
