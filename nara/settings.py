@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "nara.access",
     "nara.audit",
     "nara.identify",
+    "nara.plans",
     "nara.demo",
 ]
 
@@ -150,3 +151,10 @@ NARA_IMPORT_MEMORY_LIMIT = os.environ.get("NARA_IMPORT_MEMORY_LIMIT", "2GB")
 NARA_DEFINITIONS_OVERRIDES = os.environ.get("NARA_DEFINITIONS_OVERRIDES") or None
 # Aggregates with fewer persons than this are suppressed (DESIGN.md §4).
 NARA_SMALL_CELL_LIMIT = int(os.environ.get("NARA_SMALL_CELL_LIMIT", "5"))
+
+# Plans and assessments (issue 4). Intervals in days; regional routines differ, so each is a setting.
+NARA_CFS_REASSESS_DAYS = int(os.environ.get("NARA_CFS_REASSESS_DAYS", "365"))
+NARA_CFS_MIN_AGE = int(os.environ.get("NARA_CFS_MIN_AGE", "65"))  # validated for 65+: warn below
+NARA_PALLIATIVE_REVIEW_DAYS = int(os.environ.get("NARA_PALLIATIVE_REVIEW_DAYS", "365"))
+NARA_SIP_FOLLOW_UP_DAYS = int(os.environ.get("NARA_SIP_FOLLOW_UP_DAYS", "90"))  # default next follow-up
+NARA_RECENT_CHANGES_DAYS = int(os.environ.get("NARA_RECENT_CHANGES_DAYS", "30"))  # prepared care request

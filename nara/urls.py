@@ -10,6 +10,7 @@ urlpatterns = [
     path("atkomst/", include("nara.access.urls")),
     path("logg/", include("nara.audit.urls")),
     path("identifiera/", include("nara.identify.urls")),
+    path("planer/", include("nara.plans.urls")),
 ]
 
 handler404 = "nara.core.views.not_found"

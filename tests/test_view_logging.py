@@ -52,7 +52,12 @@ def test_person_page_writes_log_rows(client, name):
                                      recorded_by_unit=w.vc, recorded_by_org=w.region, recorded_by=w.vc_nurse)
     objects = {"fixed": w.fixed.pk, "consent": consent.pk}
     extra, who = PERSON_PAGES[name]
-    kwargs = {"person_id": w.person.pk, **{k: objects.get(v, v) for k, v in extra.items()}}
+    # A value is a key of `objects`, a literal, or a function of the world that creates the object and returns
+    # its URL value (plans pages use the builders in tests/plans/builders.py).
+    kwargs = {
+        "person_id": w.person.pk,
+        **{k: v(w) if callable(v) else objects.get(v, v) for k, v in extra.items()},
+    }
     client.force_login(getattr(w, who))
     before = AccessLogEntry.objects.filter(person=w.person).count()
     response = client.get(reverse(name, kwargs=kwargs))

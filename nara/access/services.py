@@ -39,6 +39,48 @@ def register_consent(actor: Actor, person_id, form) -> Consent:
 
 
 @transaction.atomic
+def register_consents_between(
+    actor: Actor,
+    person_id,
+    org_ids,
+    method: str,
+    purpose: str,
+    representative_name: str = "",
+    representative_relation: str = "",
+    receiving_org_ids=None,
+) -> list[Consent]:
+    """The person lets each of `org_ids` take part of the others' data (e.g. consent to a SIP).
+
+    One Consent per receiving organisation (all of `org_ids`, or only `receiving_org_ids` when given, e.g. an
+    organisation joining later), with the other organisations as sources. Recorded by the actor's organisation;
+    either side may withdraw it.
+    """
+    access = gate.require_write(actor, person_id, Capability.CONSENT, "access:consent")
+    org_ids = sorted(set(org_ids))
+    created = []
+    for receiving in sorted(set(receiving_org_ids or org_ids)):
+        sources = [o for o in org_ids if o != receiving]
+        if not sources:
+            continue
+        consent = Consent(
+            person=access.person,
+            receiving_org_id=receiving,
+            method=method,
+            purpose=purpose,
+            representative_name=representative_name,
+            representative_relation=representative_relation,
+        )
+        _stamp(actor, consent)
+        consent.save()
+        consent.source_orgs.set(sources)
+        audit.record(
+            actor, person_id, Action.CREATE, "access.consent", consent.pk, access.basis, "access:consent"
+        )
+        created.append(consent)
+    return created
+
+
+@transaction.atomic
 def change_consent(actor: Actor, consent: Consent, form, expected_version: int) -> Consent:
     access = gate.require_write(actor, consent.person_id, Capability.CONSENT, "access:consent")
     gate.require_own_record(actor, consent)
@@ -58,7 +100,9 @@ def change_consent(actor: Actor, consent: Consent, form, expected_version: int) 
 @transaction.atomic
 def withdraw_consent(actor: Actor, consent: Consent, expected_version: int, note: str) -> None:
     access = gate.require_write(actor, consent.person_id, Capability.CONSENT, "access:consent")
-    gate.require_own_record(actor, consent)
+    if actor.org_id not in (consent.recorded_by_org_id, consent.receiving_org_id):
+        # The person may tell either the organisation that recorded the consent or the one it lets in.
+        gate.require_own_record(actor, consent)
     now = timezone.now()
     updated = Consent.objects.filter(
         pk=consent.pk, version=expected_version, withdrawn_at__isnull=True

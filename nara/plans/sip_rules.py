@@ -1,0 +1,59 @@
+"""The SIP workflow as plain rules: allowed status transitions and what each step needs first.
+
+One place for the rule (reference/rules.md §2): the person must consent before the SIP is drawn up, and a plan
+is only fixed when it says which insatser are needed, who is responsible for each, which organisation holds the
+overall responsibility, who coordinates and when it is followed up.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from nara.plans.models.sip import SipStatus
+
+S = SipStatus
+TRANSITIONS: dict[str, set[str]] = {
+    S.INITIATED: {S.INVITED, S.CLOSED},
+    S.INVITED: {S.MAPPING, S.CLOSED},
+    S.MAPPING: {S.ACTIVE, S.CLOSED},
+    S.ACTIVE: {S.MAPPING, S.CLOSED},  # back to mapping when a follow-up shows the plan must be revised
+    S.CLOSED: set(),
+}
+
+
+def allowed_next(status: str) -> list[str]:
+    return [s for s in S.values if s in TRANSITIONS[status]]
+
+
+def missing_for(sip, target: str) -> list[str]:
+    """What the SIP lacks before it may move to `target` (empty when it may); each item a Swedish sentence."""
+    missing = []
+    if target == S.CLOSED:
+        return missing
+    if sip.consent_given_at is None:
+        missing.append(_("Personens samtycke till SIP är inte registrerat."))
+    if target == S.INVITED and not sip.meetings.filter(cancelled_at__isnull=True).exists():
+        missing.append(_("Ingen kallelse till SIP-möte är skickad."))
+    if target == S.ACTIVE:
+        if not sip.goals.exists():
+            missing.append(_("Planen saknar personens egna mål."))
+        if not sip.actions.exclude(status="cancelled").exists():
+            missing.append(_("Planen saknar insatser."))
+        if sip.overall_responsible_org_id is None:
+            missing.append(_("Huvudman med övergripande ansvar är inte angiven."))
+        if sip.coordinator_id is None:
+            missing.append(_("Samordnare är inte angiven."))
+        if sip.next_follow_up is None:
+            missing.append(_("Datum för nästa uppföljning saknas."))
+    return missing
+
+
+def transition_refusal(sip, target: str) -> str | None:
+    """Why the transition is refused, or None when it is allowed."""
+    if target not in TRANSITIONS.get(sip.status, set()):
+        return _("Det går inte att gå från %(from)s till %(to)s.") % {
+            "from": S(sip.status).label,
+            "to": S(target).label if target in S.values else target,
+        }
+    missing = missing_for(sip, target)
+    return " ".join(missing) if missing else None
