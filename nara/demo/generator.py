@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from nara.access.models import Block, Consent
 from nara.demo import data
+from nara.demo.plans import build_plan_records, save_plan_records
 from nara.demo.population import build_persons, build_records
 from nara.demo.region import build_region
 from nara.directory.models import Organisation, Unit
@@ -107,8 +108,11 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         region = build_region(rng, today)
         residents = build_persons(rng, region, persons, today)
         records = build_records(rng, region, residents, today)
+        # A stream of its own, so that plans added later never change the persons and records above.
+        plans = build_plan_records(random.Random(seed + 4), region, residents, today)
         _save_persons(residents)
         _save_records(records)
+        save_plan_records(plans)
     demo = tuple(
         DemoPerson(r.person.full_name, r.person.birth_date.year) for r in residents if r.is_demo
     )
@@ -123,5 +127,8 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         "care_team": len(records.care_team),
         "consents": len(records.consents),
         "blocks": len(records.blocks),
+        "cfs_ratings": len(plans.frailty),
+        "care_plans": len(plans.care_plans),
+        "treatment_limitations": len(plans.limitations),
     }
     return Summary(counts, demo)

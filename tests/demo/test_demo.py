@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -194,3 +194,31 @@ def test_refuses_when_the_demo_directory_exists_without_persons():
 def test_too_few_persons_is_refused():
     with pytest.raises(CommandError, match="minst"):
         call_command("demo", "--persons", "2", stdout=io.StringIO())
+
+
+def test_plans_and_assessments_in_the_demo(loaded):
+    from nara.plans.models import CarePlan, FrailtyAssessment, PreparedCareRequest, TreatmentLimitation
+
+    mark = Organisation.objects.get(municipality_code="1463")
+    astrid = Person.objects.get(given_name="Astrid", family_name="Lindqvist")
+    margit = Person.objects.get(given_name="Margit", family_name="Ekholm")
+    gosta = Person.objects.get(given_name="Gösta", family_name="Karlsson")
+    # Astrid's ratings are Mark's data: Kinna sees them only after she consents (the consent story).
+    assert set(FrailtyAssessment.objects.filter(person=astrid).values_list("recorded_by_org", flat=True)) == {mark.pk}
+    assert CarePlan.objects.filter(person=margit, kind="palliative", palliative_orders__contains="Morfin").exists()
+    assert TreatmentLimitation.objects.filter(person=margit, kind="no_cpr", revoked_at__isnull=True).exists()
+    assert PreparedCareRequest.objects.filter(person=margit).exists()
+    assert not FrailtyAssessment.objects.filter(person=gosta).exists()  # his story is made live
+    # Home health care patients 75+ are rated; every rating is valid and made by staff of the recording unit.
+    ratings = FrailtyAssessment.objects.exclude(person__in=[astrid, margit])
+    assert ratings.count() > 20
+    assert all(1 <= s <= 9 for s in ratings.values_list("score", flat=True))
+    assert not ratings.filter(habitual_status_confirmed=False).exists()
+    for model in (FrailtyAssessment, CarePlan, TreatmentLimitation):
+        for unit_id, user_id in model.objects.values_list("recorded_by_unit_id", "recorded_by_id").distinct():
+            assert Assignment.objects.filter(unit_id=unit_id, user_id=user_id).exists()
+    # Some are overdue for their yearly reassessment, so the work lists have something to show.
+    year_ago = timezone.localdate() - dt.timedelta(days=365)
+    latest = ratings.values("person").annotate(last=models.Max("rated_on"))
+    assert any(row["last"] < year_ago for row in latest)
+    assert "CFS-bedömningar" in loaded

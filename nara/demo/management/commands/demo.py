@@ -136,6 +136,10 @@ class Command(BaseCommand):
                 "rel": c["relatives"], "fixed": c["fixed_contacts"], "team": c["care_team"],
                 "cons": c["consents"], "blocks": c["blocks"]}
         )
+        self.stdout.write(
+            _("%(cfs)d CFS-bedömningar, %(plans)d vårdplaner och %(lim)d behandlingsbegränsningar.") % {
+                "cfs": c["cfs_ratings"], "plans": c["care_plans"], "lim": c["treatment_limitations"]}
+        )
         names = ", ".join(
             _("%(name)s (född %(year)d)") % {"name": p.name, "year": p.birth_year} for p in summary.demo_persons
         )
