@@ -5,6 +5,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nara.audit.models import AccessLogEntry
+from tests.plans import builders as plans_builders
 from tests.world import build
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,48 @@ PERSON_PAGES = {
     "audit:extract": ({}, "vc_manager"),
     "audit:extract_print": ({}, "vc_manager"),
     "identify:person": ({}, "vc_nurse"),
+    "plans:assessments": ({}, "vc_nurse"),
+    "plans:cfs": ({}, "vc_nurse"),
+    "plans:cfs_new": ({}, "vc_nurse"),
+    "plans:condition_changes": ({}, "vc_nurse"),
+    "plans:cfs_detail": ({"pk": plans_builders.cfs_rating_pk}, "vc_nurse"),
+    "plans:cfs_edit": ({"pk": plans_builders.cfs_rating_pk}, "vc_nurse"),
+    "plans:assessment_list": ({"key": "halsosamtal"}, "vc_nurse"),
+    "plans:assessment_new": ({"key": "risk-fall"}, "vc_nurse"),
+    "plans:assessment_detail": (
+        {"key": "risk-fall", "pk": plans_builders.structured_assessment_pk},
+        "vc_nurse",
+    ),
+    "plans:assessment_edit": (
+        {"key": "risk-fall", "pk": plans_builders.structured_assessment_pk},
+        "vc_nurse",
+    ),
+    "plans:assessment_print": (
+        {"key": "halsosamtal", "pk": plans_builders.health_talk_pk},
+        "vc_nurse",
+    ),
+    "plans:careplans": ({}, "vc_nurse"),
+    "plans:careplan_new": ({"kind": "sjukhus"}, "vc_nurse"),
+    "plans:careplan_detail": ({"pk": plans_builders.care_plan_pk}, "vc_nurse"),
+    "plans:careplan_edit": ({"pk": plans_builders.care_plan_pk}, "vc_nurse"),
+    "plans:limitation_new": ({}, "vc_nurse"),
+    "plans:limitation_detail": ({"pk": plans_builders.limitation_pk}, "vc_nurse"),
+    "plans:care_request": ({}, "vc_nurse"),
+    "plans:care_request_edit": ({}, "vc_nurse"),
+    "plans:care_request_print": ({}, "vc_nurse"),
+    "plans:referral_new": ({}, "mark_nurse"),
+    "plans:referral_print": ({"pk": plans_builders.referral_pk}, "vc_nurse"),
+    "plans:contracts": ({}, "vc_nurse"),
+    "plans:contract_new": ({}, "vc_nurse"),
+    "plans:contract_edit": ({"pk": plans_builders.contract_pk}, "vc_nurse"),
+    "plans:contract_print": ({"pk": plans_builders.contract_pk}, "vc_nurse"),
+    "plans:sip_list": ({}, "vc_nurse"),
+    "plans:sip_new": ({}, "vc_nurse"),
+    "plans:sip_detail": ({"pk": plans_builders.sip_pk}, "mark_nurse"),
+    "plans:sip_part": ({"pk": plans_builders.sip_pk, "part": "deltagare"}, "vc_nurse"),
+    "plans:sip_history": ({"pk": plans_builders.sip_pk}, "vc_nurse"),
+    "plans:sip_version": ({"pk": plans_builders.sip_pk, "number": 1}, "vc_nurse"),
+    "plans:sip_print": ({"pk": plans_builders.sip_pk}, "vc_nurse"),
 }
 NOT_A_READ = {"access:emergency"}  # step 0 shows no personal data at all
 

@@ -100,8 +100,12 @@ def change_consent(actor: Actor, consent: Consent, form, expected_version: int) 
 @transaction.atomic
 def withdraw_consent(actor: Actor, consent: Consent, expected_version: int, note: str) -> None:
     access = gate.require_write(actor, consent.person_id, Capability.CONSENT, "access:consent")
-    if actor.org_id not in (consent.recorded_by_org_id, consent.receiving_org_id):
-        # The person may tell either the organisation that recorded the consent or the one it lets in.
+    named = {consent.recorded_by_org_id, consent.receiving_org_id}
+    if not consent.all_sources:
+        named |= set(consent.source_orgs.values_list("pk", flat=True))
+    if actor.org_id not in named:
+        # The person may tell any organisation the consent names: the one that recorded it, the one it lets in,
+        # or one whose data it shares (e.g. any party to a SIP).
         gate.require_own_record(actor, consent)
     now = timezone.now()
     updated = Consent.objects.filter(

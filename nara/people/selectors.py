@@ -75,6 +75,7 @@ def overview(actor: Actor, person_id) -> dict:
     # Consent and block status is register information every carer with a relationship needs to see.
     from nara.audit import services as audit
     from nara.audit.models import Action
+    from nara.plans import overview_selectors as plans_overview
 
     audit.record_many(
         actor,
@@ -93,4 +94,5 @@ def overview(actor: Actor, person_id) -> dict:
         "blocks": blocks,
         "emergency": gate.open_emergency(actor, access.person.pk, access.now),
         "timeline": identify_timeline.for_person(actor, access, context),
+        "plans": plans_overview.for_person(actor, access, context, contacts_logged=True),
     }

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The unit's work list at /planer/arbetslista/ (no person id in the URL)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from nara.plans import worklist_views
+
+urlpatterns = [
+    path("arbetslista/", worklist_views.worklist, name="worklist"),
+]
