@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from nara.access.models import Block, Consent
 from nara.demo import data
-from nara.demo.plans import build_plan_records, save_plan_records
+from nara.demo.plans import build_plan_records, save_demo_sip, save_plan_records
 from nara.demo.population import build_persons, build_records
 from nara.demo.region import build_region
 from nara.directory.models import Organisation, Unit
@@ -113,6 +113,7 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         _save_persons(residents)
         _save_records(records)
         save_plan_records(plans)
+        save_demo_sip(region, residents, today)
     demo = tuple(
         DemoPerson(r.person.full_name, r.person.birth_date.year) for r in residents if r.is_demo
     )

@@ -163,3 +163,112 @@ def save_plan_records(records: PlanRecords) -> None:
     CarePlan.objects.bulk_create(records.care_plans, batch_size=BATCH)
     TreatmentLimitation.objects.bulk_create(records.limitations, batch_size=BATCH)
     PreparedCareRequest.objects.bulk_create(records.care_requests, batch_size=BATCH)
+
+
+def save_demo_sip(region, residents, today: dt.date) -> None:
+    """Ingvar's SIP, agreed four weeks ago between Vårdcentralen Kinna and Marks kommun, with a follow-up due this
+    week: the SIP page, its history and print, and the work lists of anna.ssk and lena.bistand have content.
+
+    Written directly (the generator is not a user), with the person's SIP consent as ordinary Consent rows and
+    one SipVersion holding the snapshot, as the services would leave it.
+    """
+    from django.utils import timezone
+
+    from nara.access.models import Consent
+    from nara.people.models import Relative
+    from nara.plans import sip_snapshot
+    from nara.plans.due import week_bounds
+    from nara.plans.models import (
+        Sip,
+        SipAction,
+        SipFollowUp,
+        SipGoal,
+        SipMeeting,
+        SipMeetingResponse,
+        SipOtherMeasure,
+        SipParticipant,
+        SipStatus,
+        SipVersion,
+    )
+
+    ingvar = next(r.person for r in residents if r.is_demo and r.person.given_name == "Ingvar")
+    anna, lena, maria = (region.users[u] for u in ("anna.ssk", "lena.bistand", "maria.dsk"))
+    jonas = region.users["jonas.fys"]
+    kinna, needs, home_health, rehab = (region.units[k] for k in ("kinna", "mark_needs", "mark_home_health",
+                                                                  "mark_rehab"))
+    vgr, mark = kinna.organisation, needs.organisation
+    tz = timezone.get_current_timezone()
+
+    def at(days_ago: int, hour: int = 10) -> dt.datetime:
+        return dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour), tzinfo=tz)
+
+    consents = []
+    for receiving, source in ((vgr, mark), (mark, vgr)):
+        c = Consent.objects.create(
+            person=ingvar, receiving_org=receiving, method=Consent.Method.VERBAL, purpose="SIP",
+            valid_from=today - dt.timedelta(days=42), recorded_by_unit=kinna, recorded_by_org=vgr, recorded_by=anna,
+        )
+        c.source_orgs.set([source])
+        consents.append(c)
+    daughter = Relative.objects.filter(person=ingvar, relation="dotter").first()
+    follow_up = min(week_bounds(today)[0] + dt.timedelta(days=3), today + dt.timedelta(days=3))
+    sip = Sip.objects.create(
+        person=ingvar, status=SipStatus.ACTIVE, recorded_by_unit=kinna, recorded_by_org=vgr, recorded_by=anna,
+        initiative_reason="Två fall i hemmet på tre månader och ett akutbesök. Behöver insatser från både "
+        "vårdcentralen och kommunen.",
+        consent_given_at=at(42), consent_method=Consent.Method.VERBAL, consent_given_by="Ingvar Sjöholm",
+        relatives_take_part=daughter is not None, relatives_note=daughter.name if daughter else "",
+        what_matters="Att kunna gå ut med hunden själv igen och bo kvar i huset.",
+        situation="Bor ensam i villa med trappa till sovrummet. Dottern bor i Borås och hälsar på varje helg.",
+        needs="Balans och gångförmåga, hjälp med dusch och inköp, översyn av läkemedel (yrsel).",
+        overall_responsible_org=vgr, coordinator=anna, coordinator_unit=kinna, next_follow_up=follow_up,
+        plan_agreed_at=at(28, 11),
+    )
+    sip.consents.set(consents)
+    participants = [
+        SipParticipant(sip=sip, kind="staff", organisation=vgr, unit=kinna, staff=anna, role="Äldresjuksköterska"),
+        SipParticipant(sip=sip, kind="staff", organisation=mark, unit=needs, staff=lena, role="Biståndshandläggare"),
+        SipParticipant(sip=sip, kind="staff", organisation=mark, unit=home_health, staff=maria,
+                       role="Distriktssköterska"),
+        SipParticipant(sip=sip, kind="person", name=ingvar.full_name, role="Personen själv", phone=ingvar.phone),
+    ]
+    if daughter:
+        participants.append(SipParticipant(sip=sip, kind="relative", relative=daughter, name=daughter.name,
+                                           role=daughter.relation, phone=daughter.phone))
+    for p in participants:
+        p.added_at = at(42)
+        p.save()
+    meeting = SipMeeting.objects.create(
+        sip=sip, starts_at=at(28), place="Hemma hos Ingvar, Ängsvägen 3, Kinna", invited_at=at(41),
+        invited_by=anna, message="Välkommen till SIP-möte. Ingvar och hans dotter deltar.",
+    )
+    for p in participants:
+        SipMeetingResponse.objects.create(meeting=meeting, participant=p, answer="confirmed",
+                                          answered_at=at(40), answered_by=p.staff)
+    walk = SipGoal.objects.create(sip=sip, text="Jag vill kunna gå ut med hunden själv igen.", position=1)
+    home = SipGoal.objects.create(sip=sip, text="Jag vill bo kvar hemma.", position=2)
+    for goal, text, org, unit, staff, days, status in (
+        (walk, "Balansträning hemma två gånger i veckan i åtta veckor", mark, rehab, jonas, 28, "ongoing"),
+        (walk, "Läkemedelsgenomgång med läkare (yrsel)", vgr, kinna, anna, -5, "planned"),
+        (home, "Beslut om hemtjänst: hjälp med dusch och inköp", mark, needs, lena, -20, "done"),
+        (home, "Trygghetslarm och hembesök av hemsjukvården efter fall", mark, home_health, maria, 5, "planned"),
+    ):
+        SipAction.objects.create(
+            sip=sip, goal=goal, description=text, responsible_org=org, responsible_unit=unit,
+            responsible_staff=staff, due_date=today + dt.timedelta(days=days), status=status,
+            done_at=at(20) if status == "done" else None,
+        )
+    SipOtherMeasure.objects.create(sip=sip, by="relative", by_name=daughter.name if daughter else "",
+                                   description="Handlar och tittar till Ingvar varje lördag.")
+    SipOtherMeasure.objects.create(sip=sip, by="civil_society", by_name="PRO Kinna",
+                                   description="Seniorgympa på träffpunkten på torsdagar.")
+    SipFollowUp.objects.create(
+        sip=sip, held_on=today - dt.timedelta(days=14), recorded_by=anna, recorded_by_unit=kinna,
+        notes="Telefonuppföljning. Hemtjänsten har börjat. Balansträningen går bra, inget nytt fall.",
+        goals_outcome="Går kortare promenader med rollator.", person_view="Känner sig tryggare.",
+        next_follow_up=follow_up,
+    )
+    SipVersion.objects.create(
+        sip=sip, number=sip.version, changed_at=at(14), changed_by=anna, changed_by_unit=kinna,
+        summary="Uppföljning registrerad.", snapshot=sip_snapshot.build(sip),
+    )

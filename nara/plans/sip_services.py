@@ -328,8 +328,8 @@ def send_invitation(actor: Actor, sip_id, expected_version, data: dict) -> Sip:
             answered_at=timezone.now(),
             answered_by_id=actor.user_id,
         )
-        summary = _("Kallelse skickad till %(kind)s %(when)s.") % {
-            "kind": meeting.get_kind_display().lower(),
+        summary = _("Kallelse skickad: %(kind)s %(when)s.") % {
+            "kind": meeting.get_kind_display(),
             "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
         }
         if sip.status == SipStatus.INITIATED:

@@ -137,14 +137,17 @@ def test_demo_persons_have_municipal_data_and_no_consent(loaded):
         assert person.listed_unit.name == "Vårdcentralen Kinna"
         assert person.municipality == mark and person.date_of_death is None
         assert CareTeamMember.objects.filter(person=person, recorded_by_org=mark, unit__kind="home_health").exists()
-        assert not Consent.objects.filter(person=person).exists()
+        if spec.given == "Ingvar":  # his consent to the SIP lets Kinna and Mark see each other's data
+            assert set(Consent.objects.filter(person=person).values_list("purpose", flat=True)) == {"SIP"}
+        else:
+            assert not Consent.objects.filter(person=person).exists()
         assert not Block.objects.filter(person=person).exists()
         assert f"{spec.given} {spec.family} (född {spec.birth[0]})" in loaded
 
 
 def test_records_consents_and_blocks(loaded):
     assert CareTeamMember.objects.exclude(recorded_by_org=Organisation.objects.get(kind="region")).exists()
-    consents = Consent.objects.all()
+    consents = Consent.objects.exclude(purpose="SIP")  # Ingvar's SIP consent is checked with his SIP
     assert consents.exists()
     for consent in consents.prefetch_related("source_orgs").select_related("person__listed_unit"):
         assert consent.receiving_org_id == consent.person.listed_unit.organisation_id
@@ -222,3 +225,17 @@ def test_plans_and_assessments_in_the_demo(loaded):
     latest = ratings.values("person").annotate(last=models.Max("rated_on"))
     assert any(row["last"] < year_ago for row in latest)
     assert "CFS-bedömningar" in loaded
+
+
+def test_ingvars_sip_is_agreed_and_followed_up_this_week(loaded):
+    from nara.plans.due import week_bounds
+    from nara.plans.models import Sip
+
+    ingvar = Person.objects.get(given_name="Ingvar", family_name="Sjöholm")
+    sip = Sip.objects.get(person=ingvar)
+    assert sip.status == "active" and sip.consent_given_at is not None
+    assert sip.next_follow_up <= week_bounds(timezone.localdate())[1]
+    assert {p.unit.name for p in sip.participants.filter(kind="staff")} >= {
+        "Vårdcentralen Kinna", "Biståndsenheten Mark"}
+    assert sip.goals.count() == 2 and sip.actions.count() == 4
+    assert sip.consents.count() == 2 and sip.versions.get().snapshot["status"] == "active"
