@@ -112,7 +112,7 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         plans = build_plan_records(random.Random(seed + 4), region, residents, today)
         _save_persons(residents)
         _save_records(records)
-        save_plan_records(plans)
+        save_plan_records(plans, today)
         save_demo_sip(region, residents, today)
     demo = tuple(
         DemoPerson(r.person.full_name, r.person.birth_date.year) for r in residents if r.is_demo

@@ -84,7 +84,7 @@ def _palliative(region, r, physician, unit_key, established: dt.date, out: PlanR
             description="Hjärt-lungräddning ska inte påbörjas.",
             decided_by=physician,
             decided_on=established,
-            discussed_with="Personen själv och dotter",
+            discussed_with="personen själv och dottern",
             **_recorded(region, unit_key, physician),
         )
     )
@@ -120,7 +120,7 @@ def _demo_person_plans(region, r, index: int, today: dt.date, out: PlanRecords) 
                 medication_list_location="Nationella läkemedelslistan. Dosett i köksskåpet hemma.",
                 diagnoses="Hjärtsvikt, KOL, förmaksflimmer.",
                 wishes="Vill vårdas hemma så långt det går. Vill inte till sjukhus om det kan undvikas.",
-                other_information="Hör dåligt på vänster öra. Dottern Eva har nyckel.",
+                other_information="Hör dåligt på vänster öra. Dottern har nyckel.",
                 **_recorded(region, "kinna", anna),
             )
         )
@@ -158,11 +158,25 @@ def build_plan_records(rng: random.Random, region, residents, today: dt.date) ->
     return out
 
 
-def save_plan_records(records: PlanRecords) -> None:
+def _stamp_times(model, objects, day_of) -> None:
+    """Records look written on their own date, not on the day the demo was loaded ("recent changes" reads them)."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    for obj in objects:
+        obj.created_at = obj.updated_at = dt.datetime.combine(day_of(obj), dt.time(10), tzinfo=tz)
+    model.objects.bulk_update(objects, ["created_at", "updated_at"], batch_size=BATCH)
+
+
+def save_plan_records(records: PlanRecords, today: dt.date) -> None:
     FrailtyAssessment.objects.bulk_create(records.frailty, batch_size=BATCH)
     CarePlan.objects.bulk_create(records.care_plans, batch_size=BATCH)
     TreatmentLimitation.objects.bulk_create(records.limitations, batch_size=BATCH)
     PreparedCareRequest.objects.bulk_create(records.care_requests, batch_size=BATCH)
+    _stamp_times(FrailtyAssessment, records.frailty, lambda o: o.rated_on)
+    _stamp_times(CarePlan, records.care_plans, lambda o: o.established_on)
+    _stamp_times(TreatmentLimitation, records.limitations, lambda o: o.decided_on)
+    _stamp_times(PreparedCareRequest, records.care_requests, lambda o: today - dt.timedelta(days=38))
 
 
 def save_demo_sip(region, residents, today: dt.date) -> None:
@@ -225,12 +239,14 @@ def save_demo_sip(region, residents, today: dt.date) -> None:
         plan_agreed_at=at(28, 11),
     )
     sip.consents.set(consents)
+    Sip.objects.filter(pk=sip.pk).update(created_at=at(43, 14))  # the initiative, six weeks ago
+    sip.refresh_from_db()
     participants = [
         SipParticipant(sip=sip, kind="staff", organisation=vgr, unit=kinna, staff=anna, role="Äldresjuksköterska"),
         SipParticipant(sip=sip, kind="staff", organisation=mark, unit=needs, staff=lena, role="Biståndshandläggare"),
         SipParticipant(sip=sip, kind="staff", organisation=mark, unit=home_health, staff=maria,
                        role="Distriktssköterska"),
-        SipParticipant(sip=sip, kind="person", name=ingvar.full_name, role="Personen själv", phone=ingvar.phone),
+        SipParticipant(sip=sip, kind="person", name=ingvar.full_name, phone=ingvar.phone),
     ]
     if daughter:
         participants.append(SipParticipant(sip=sip, kind="relative", relative=daughter, name=daughter.name,
@@ -270,5 +286,5 @@ def save_demo_sip(region, residents, today: dt.date) -> None:
     )
     SipVersion.objects.create(
         sip=sip, number=sip.version, changed_at=at(14), changed_by=anna, changed_by_unit=kinna,
-        summary="Uppföljning registrerad.", snapshot=sip_snapshot.build(sip),
+        summary="Inläst med demoregionen: planen fastställd och uppföljd.", snapshot=sip_snapshot.build(sip),
     )

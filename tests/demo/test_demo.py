@@ -239,3 +239,11 @@ def test_ingvars_sip_is_agreed_and_followed_up_this_week(loaded):
         "Vårdcentralen Kinna", "Biståndsenheten Mark"}
     assert sip.goals.count() == 2 and sip.actions.count() == 4
     assert sip.consents.count() == 2 and sip.versions.get().snapshot["status"] == "active"
+
+
+def test_plan_records_carry_their_own_dates(loaded):
+    from nara.plans.models import FrailtyAssessment
+
+    for rating in FrailtyAssessment.objects.all()[:50]:
+        assert timezone.localtime(rating.created_at).date() == rating.rated_on == timezone.localtime(
+            rating.updated_at).date()

@@ -25,7 +25,8 @@ def lake_snapshot(directory: Path) -> dict[str, bytes]:
     manifest = directory / "manifest.json"
     if not manifest.exists():
         return {}
-    named = [entry["file"] for entry in json.loads(manifest.read_text())["tables"].values()]
+    named = [part["file"] for entry in json.loads(manifest.read_text())["tables"].values()
+             for part in (entry["files"] if "files" in entry else [entry])]
     return {name: (directory / name).read_bytes() for name in ["manifest.json", *sorted(named)]}
 
 

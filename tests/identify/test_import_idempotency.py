@@ -33,7 +33,7 @@ def test_same_file_twice_leaves_the_lake_byte_identical(lake_dir):
                        ("encounters", "encounters_fhir.ndjson")):
         import_extract(kind, FILES / name, extract_date=dt.date(2026, 10, 1))
     before = lake_snapshot(lake_dir)
-    assert {p.rsplit("/", 1)[-1] for p in (f["path"] for f in lake.files().values())} <= set(before)
+    assert {p.rsplit("/", 1)[-1] for f in lake.files().values() for p in f["paths"]} <= set(before)
     keys = ReidentificationKey.objects.count()
     for kind, name in (("population", "population_comma_utf8.csv"), ("encounters", "encounters_semicolon_cp1252.csv"),
                        ("encounters", "encounters_fhir.ndjson")):

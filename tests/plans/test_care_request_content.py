@@ -82,7 +82,8 @@ def test_page_states_included_and_hidden_orgs(client):
     body = client.get(url).content.decode()
     assert "Pärmen i köket" in body and "Vill inte till sjukhus" in body and "070-1740605" in body
     assert 'data-testid="cr-hidden"' not in body
-    assert w.person.personnummer not in body
+    # Ambulance and emergency staff identify the patient by personnummer: on the page, never in a link.
+    assert w.person.personnummer in body and w.person.personnummer not in url
 
 
 def test_emergency_department_sees_it_under_consent(client):
