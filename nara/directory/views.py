@@ -12,6 +12,10 @@ from nara.directory.models import Assignment
 def choose_assignment(request):
     assignments = Assignment.objects.active().filter(user=request.user).select_related("unit__organisation")
     error = None
+    if request.method == "GET" and len(assignments) == 1:
+        # Nothing to choose: go straight to the start page (the middleware has already picked it).
+        request.session[SESSION_KEY] = assignments[0].pk
+        return redirect("directory:start")
     if request.method == "POST":
         chosen = assignments.filter(pk=request.POST.get("assignment")).first()
         if chosen:

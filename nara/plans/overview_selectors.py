@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate
@@ -17,7 +18,7 @@ from nara.access.policy import Actor
 from nara.directory.models import Unit
 from nara.people.models import CareTeamMember, FixedContact
 from nara.plans import careplan_selectors, contract_selectors
-from nara.plans.models import CarePlan, Sip, SipAction, SipStatus
+from nara.plans.models import CarePlan, Sip, SipAction, SipMeeting, SipStatus
 
 
 @dataclass
@@ -135,6 +136,22 @@ def for_person(actor: Actor, access: gate.PersonAccess, context: str, contacts_l
                     s.pk,
                 )
             )
+    meetings = SipMeeting.objects.filter(
+        sip__in=[s.pk for s in sips.shown], cancelled_at__isnull=True, starts_at__gte=access.now
+    )
+    for m in meetings:
+        follow_ups.append(
+            FollowUp(
+                timezone.localtime(m.starts_at).date(),
+                _("%(meeting)s kl. %(time)s") % {
+                    "meeting": m.get_kind_display(),
+                    "time": timezone.localtime(m.starts_at).strftime("%H:%M"),
+                },
+                False,
+                "plans:sip_detail",
+                m.sip_id,
+            )
+        )
     for c in contracts.shown:
         if c.next_contact:
             follow_ups.append(

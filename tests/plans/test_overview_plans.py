@@ -124,3 +124,21 @@ def test_overview_page_shows_panel_and_fixed_queries(client):
         client.get(url)
     assert len(many.captured_queries) <= len(one.captured_queries) + 3
     assert "1177" in body and "112" in body
+
+
+def test_an_invited_sip_meeting_is_among_the_next_follow_ups():
+    from django.utils import timezone
+
+    from nara.plans.models import SipMeeting
+
+    w = build()
+    sip = b.sip(w)
+    starts = timezone.localtime() + dt.timedelta(days=2)
+    starts = starts.replace(hour=13, minute=30, second=0, microsecond=0)
+    SipMeeting.objects.create(sip=sip, starts_at=starts, place="Hemma", invited_by=w.vc_nurse)
+    SipMeeting.objects.create(sip=sip, starts_at=starts, place="Inställt", invited_by=w.vc_nurse,
+                              cancelled_at=timezone.now())
+    actor = f.actor(w.vc_nurse)
+    panel = overview_selectors.for_person(actor, gate.open_person(actor, w.person.pk, "t"), "t")
+    meetings = [x for x in panel["follow_ups"] if "13:30" in x.what]
+    assert len(meetings) == 1 and meetings[0].on == starts.date() and "SIP-möte" in meetings[0].what
