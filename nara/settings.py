@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "nara.audit",
     "nara.identify",
     "nara.plans",
+    "nara.transitions",
     "nara.demo",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logg/", include("nara.audit.urls")),
     path("identifiera/", include("nara.identify.urls")),
     path("planer/", include("nara.plans.urls")),
+    path("overgangar/", include("nara.transitions.urls")),
 ]
 
 handler404 = "nara.core.views.not_found"
