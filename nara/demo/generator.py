@@ -19,6 +19,7 @@ from nara.demo import data
 from nara.demo.plans import build_plan_records, save_demo_sip, save_plan_records
 from nara.demo.population import build_persons, build_records
 from nara.demo.region import build_region
+from nara.demo.transitions import save_agreements
 from nara.directory.models import Organisation, Unit
 from nara.directory.roles import Role
 from nara.people.models import CareTeamMember, FixedContact, Person, Relative
@@ -114,6 +115,7 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         _save_records(records)
         save_plan_records(plans, today)
         save_demo_sip(region, residents, today)
+        agreements = save_agreements(region)
     demo = tuple(
         DemoPerson(r.person.full_name, r.person.birth_date.year) for r in residents if r.is_demo
     )
@@ -131,5 +133,6 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         "cfs_ratings": len(plans.frailty),
         "care_plans": len(plans.care_plans),
         "treatment_limitations": len(plans.limitations),
+        "agreements": len(agreements),
     }
     return Summary(counts, demo)

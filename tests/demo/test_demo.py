@@ -247,3 +247,16 @@ def test_plan_records_carry_their_own_dates(loaded):
     for rating in FrailtyAssessment.objects.all()[:50]:
         assert timezone.localtime(rating.created_at).date() == rating.rated_on == timezone.localtime(
             rating.updated_at).date()
+
+
+def test_discharge_agreements_for_every_municipality(loaded):
+    from nara.transitions.models import Agreement, DayPrice
+
+    municipalities = Organisation.objects.filter(kind="municipality", municipality_code__in=["1463", "1490", "1443"])
+    for m in municipalities:
+        agreement = Agreement.objects.get(municipality=m)
+        assert agreement.region.kind == "region" and agreement.days_after_notice == 3
+        assert agreement.home_health_criteria and agreement.follow_up_rules.filter(responsible="home_health").exists()
+    assert {a.day_kind for a in Agreement.objects.all()} == {"calendar", "working"}
+    assert DayPrice.objects.filter(year=timezone.localdate().year).exists()
+    assert DayPrice.objects.get(year=2022).price == 9300
