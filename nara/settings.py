@@ -146,8 +146,9 @@ NARA_AUDIT_RETENTION_YEARS = int(os.environ.get("NARA_AUDIT_RETENTION_YEARS", "5
 NARA_AUDIT_MIN_RETENTION_YEARS = 5
 # The analytics lake (Parquet files queried with DuckDB), keyed by pseudonym only.
 NARA_LAKE_DIR = Path(os.environ.get("NARA_LAKE_DIR", VAR_DIR / "lake"))
-# DuckDB's memory limit for an import (the process adds ~0.2 GB for Django); above it DuckDB spills to disk under the lake (docs/performance.md).
-NARA_IMPORT_MEMORY_LIMIT = os.environ.get("NARA_IMPORT_MEMORY_LIMIT", "2GB")
+# DuckDB's memory limit for an import (the process adds ~0.5 GB: Django, the file's checksum, a bucket being written);
+# above it DuckDB spills to disk under the lake. 3 GB holds a region's 30 M encounters (docs/performance.md).
+NARA_IMPORT_MEMORY_LIMIT = os.environ.get("NARA_IMPORT_MEMORY_LIMIT", "3GB")
 # A TOML file with a region's parameter overrides for the risk definitions (see docs/definitions.md); none by default.
 NARA_DEFINITIONS_OVERRIDES = os.environ.get("NARA_DEFINITIONS_OVERRIDES") or None
 # Aggregates with fewer persons than this are suppressed (DESIGN.md §4).
@@ -159,3 +160,11 @@ NARA_CFS_MIN_AGE = int(os.environ.get("NARA_CFS_MIN_AGE", "65"))  # validated fo
 NARA_PALLIATIVE_REVIEW_DAYS = int(os.environ.get("NARA_PALLIATIVE_REVIEW_DAYS", "365"))
 NARA_SIP_FOLLOW_UP_DAYS = int(os.environ.get("NARA_SIP_FOLLOW_UP_DAYS", "90"))  # default next follow-up
 NARA_RECENT_CHANGES_DAYS = int(os.environ.get("NARA_RECENT_CHANGES_DAYS", "30"))  # prepared care request
+
+# Safe transitions (issue 5): the numbers of Lag (2017:612) and regional routines (reference/rules.md §1).
+NARA_ADMISSION_NOTICE_HOURS = int(os.environ.get("NARA_ADMISSION_NOTICE_HOURS", "24"))  # inskrivningsmeddelande
+NARA_SIP_INVITATION_DAYS = int(os.environ.get("NARA_SIP_INVITATION_DAYS", "3"))  # kallelse after utskrivningsklar
+NARA_PLANNING_HOURS = int(os.environ.get("NARA_PLANNING_HOURS", "48"))  # planeringsunderlag (Region Halland)
+NARA_READMISSION_DAYS = int(os.environ.get("NARA_READMISSION_DAYS", "30"))  # återinskrivning flagged on the case
+# A discharge case keeps the ward's and the receivers' care relationship this long after discharge.
+NARA_CASE_RELATIONSHIP_DAYS = int(os.environ.get("NARA_CASE_RELATIONSHIP_DAYS", "30"))

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nara.audit.models import AccessLogEntry
 from tests.plans import builders as plans_builders
+from tests.transitions import builders as fu_builders
 from tests.world import build
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,13 @@ PERSON_PAGES = {
     "plans:sip_history": ({"pk": plans_builders.sip_pk}, "vc_nurse"),
     "plans:sip_version": ({"pk": plans_builders.sip_pk, "number": 1}, "vc_nurse"),
     "plans:sip_print": ({"pk": plans_builders.sip_pk}, "vc_nurse"),
+    "transitions:case_list": ({}, "vc_nurse"),
+    "transitions:case_new": ({}, "vc_nurse"),
+    "transitions:case_detail": ({"pk": fu_builders.case_pk}, "mark_nurse"),
+    "transitions:case_step": ({"pk": fu_builders.case_pk, "step": "meddelande"}, "vc_nurse"),
+    "transitions:enrolment": ({}, "vc_nurse"),
+    "transitions:enrolment_request": ({}, "vc_nurse"),
+    "transitions:enrolment_detail": ({"pk": fu_builders.fu_enrolment_pk}, "vc_nurse"),
 }
 NOT_A_READ = {"access:emergency"}
 # Pages whose content identifies the person by personnummer: the register overview, and what ambulance and

@@ -128,6 +128,27 @@ def open_person(actor: Actor, person_id, context: str, log: bool = True) -> Pers
     return PersonAccess(person, facts, decision, now)
 
 
+def open_person_for_admission(actor: Actor, person_id, context: str, log: bool = True) -> PersonAccess:
+    """Like open_person, but a ward may also open a person it has no relationship with yet, to send the
+    admission notice (policy.may_register_admission). Logs the register read with the basis used."""
+    try:
+        return open_person(actor, person_id, context, log=log)
+    except AccessDenied as denied:
+        if denied.person_id is None:
+            raise
+        from nara.directory.models import Unit
+
+        unit_kind = Unit.objects.filter(pk=actor.unit_id).values_list("kind", flat=True).first()
+        decision = policy.may_register_admission(actor, unit_kind)
+        if not decision.allowed:
+            raise
+    now = now_local()
+    person = Person.objects.select_related("municipality", "listed_unit").get(pk=person_id)
+    if log:
+        audit.record(actor, person.pk, Action.READ, "people.person", person.pk, decision.basis, context)
+    return PersonAccess(person, facts_for(actor, person.pk, now), decision, now)
+
+
 @dataclass
 class HiddenGroup:
     org_name: str

@@ -33,6 +33,7 @@ class Basis(models.TextChoices):
     EMERGENCY = "emergency", gettext_lazy("Nödåtkomst")
     RELATIONSHIP = "relationship", gettext_lazy("Vårdrelation (gemensamt register)")
     LOG_REVIEW = "log_review", gettext_lazy("Logguppföljning")
+    ADMISSION = "admission", gettext_lazy("Inskrivning på avdelning")
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,20 @@ def may_see_person(actor: Actor, facts: PersonFacts, now: dt.datetime) -> Decisi
     if not facts.has_relationship:
         return Decision(False, reason=_("Din enhet har ingen aktuell vårdrelation med personen."))
     return Decision(True, Basis.RELATIONSHIP)
+
+
+def may_register_admission(actor: Actor, unit_kind: str) -> Decision:
+    """May the actor send an admission notice for a person the unit has no relationship with yet?
+
+    A ward has the admitted patient in its care before Nära knows it (the admission is in the hospital's own
+    record), so a ward user who knows the whole personnummer may open the person to send the admission
+    notice (Lag 2017:612). The case then gives the ward its care relationship. Logged with basis "admission".
+    """
+    if not actor.can(Capability.PERSON_DATA):
+        return Decision(False, reason=_("Din roll ger inte åtkomst till uppgifter om enskilda personer."))
+    if unit_kind != "ward":
+        return Decision(False, reason=_("Bara en vårdavdelning kan skicka inskrivningsmeddelande."))
+    return Decision(True, Basis.ADMISSION)
 
 
 def may_see_record(

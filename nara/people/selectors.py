@@ -27,8 +27,9 @@ def search(actor: Actor, text: str, pnr=None) -> SearchResult:
         qs = Person.objects.filter(personnummer=pnr.canonical)
         persons = gate.visible_persons(actor, qs, "people:search")
         outside = None
-        if not persons and actor.can(Capability.EMERGENCY):
-            # The user typed the whole number: telling that the person exists lets them start emergency access.
+        if not persons and (actor.can(Capability.EMERGENCY) or _at_ward(actor)):
+            # The user typed the whole number: telling that the person exists lets them start emergency access,
+            # or at a ward send the admission notice (policy.may_register_admission).
             outside = qs.first()
         return SearchResult(persons, outside)
     words = text.split()
@@ -39,6 +40,12 @@ def search(actor: Actor, text: str, pnr=None) -> SearchResult:
         actor, qs.order_by("family_name", "given_name"), "people:search", limit=SEARCH_LIMIT
     )
     return SearchResult(persons, None, persons.truncated)
+
+
+def _at_ward(actor: Actor) -> bool:
+    from nara.directory.models import Unit
+
+    return actor.can(Capability.PERSON_DATA) and Unit.objects.filter(pk=actor.unit_id, kind=Unit.Kind.WARD).exists()
 
 
 RECORD_KINDS = {
@@ -76,6 +83,7 @@ def overview(actor: Actor, person_id) -> dict:
     from nara.audit import services as audit
     from nara.audit.models import Action
     from nara.plans import overview_selectors as plans_overview
+    from nara.transitions import person_panel as transitions_panel
 
     audit.record_many(
         actor,
@@ -95,4 +103,5 @@ def overview(actor: Actor, person_id) -> dict:
         "emergency": gate.open_emergency(actor, access.person.pk, access.now),
         "timeline": identify_timeline.for_person(actor, access, context),
         "plans": plans_overview.for_person(actor, access, context, contacts_logged=True),
+        "transitions": transitions_panel.for_person(actor, access, context),
     }

@@ -14,5 +14,6 @@ class TransitionsConfig(AppConfig):
 
         registry.register_relationship_source(relationships.unit_addressed_by_open_case)
         registry.register_relationship_source(relationships.unit_handles_enrolment)
+        registry.register_relationship_source(relationships.unit_has_open_follow_up)
         registry.register_record_type(DischargeCase, _("Utskrivningsärenden"))
         registry.register_record_type(HomeHealthEnrolment, _("Inskrivning i hemsjukvård"))

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Hemsjukvård enrolment pages under /overgangar/<person id>/hemsjukvard/ and the register /overgangar/hemsjukvard/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from nara.transitions import enrolment_views as views
+
+urlpatterns = [
+    path("hemsjukvard/", views.enrolment_register, name="enrolment_register"),
+    path("<uuid:person_id>/hemsjukvard/", views.enrolment, name="enrolment"),
+    path("<uuid:person_id>/hemsjukvard/begaran/", views.enrolment_request, name="enrolment_request"),
+    path("<uuid:person_id>/hemsjukvard/<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
+]

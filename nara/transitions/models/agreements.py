@@ -152,6 +152,8 @@ class StatementLine(models.Model):
     statement = models.ForeignKey(StatementMonth, on_delete=models.PROTECT, related_name="lines")
     case = models.ForeignKey("transitions.DischargeCase", on_delete=models.PROTECT, related_name="+")
     corrects_month = models.DateField(null=True, blank=True)
+    ready_from = models.DateField(_("utskrivningsklar från"), null=True, blank=True)
+    ready_to = models.DateField(_("utskrivningsklar till och med"), null=True, blank=True)
     ready_days = models.IntegerField(_("utskrivningsklara dagar"))
     payment_days = models.IntegerField(_("betalningsansvariga dagar"))
     day_price = models.DecimalField(max_digits=9, decimal_places=2)

@@ -1,0 +1,263 @@
+"""The overview at /overgangar/oversikt/: today's utskrivningsklara per municipality with the days and the cost so far
+this month (aggregates, no person rows), and the open cases whose deadlines are at risk (person rows only through
+the gate: gate.visible_persons for the persons, gate.filter_records for the cases; each shown row logged).
+
+Which cases an actor's figures cover: a region unit sees the cases its organisation recorded (all its wards);
+a municipality unit the cases addressed to its municipality. The at-risk list is narrower: the cases of the
+actor's own unit (its ward, its vårdcentral, or a receipt addressed to it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nara.access import gate, policy
+from nara.access.policy import Actor
+from nara.audit import services as audit
+from nara.audit.models import Action
+from nara.directory.models import Organisation
+from nara.people.models import Person
+from nara.transitions import followup_services
+from nara.transitions.models import CaseEvent, CaseStatus, DischargeCase
+
+CONTEXT = "transitions:overview"
+DEFAULT_LONG_READY_DAYS = 5
+OPEN = (CaseStatus.ADMITTED, CaseStatus.READY)
+
+
+def _daycount():
+    """The day-counting module of the agreements area, or None while it is missing."""
+    try:
+        from nara.transitions import daycount
+    except ImportError:  # pragma: no cover - only before the agreements area exists
+        return None
+    if not hasattr(daycount, "case_days") or not hasattr(daycount, "day_price"):  # pragma: no cover
+        return None
+    return daycount
+
+
+@dataclass
+class MunicipalityRow:
+    name: str
+    ready_now: int = 0
+    cases_this_month: int = 0
+    ready_days: int = 0
+    payment_days: int = 0
+    cost: Decimal | None = None
+
+
+@dataclass
+class ReadyOverview:
+    today: dt.date
+    month_start: dt.date
+    rows: list[MunicipalityRow] = field(default_factory=list)
+    price: Decimal | None = None
+    daycount_missing: bool = False
+
+    @property
+    def totals(self) -> MunicipalityRow:
+        total = MunicipalityRow(_("Totalt"))
+        for r in self.rows:
+            total.ready_now += r.ready_now
+            total.cases_this_month += r.cases_this_month
+            total.ready_days += r.ready_days
+            total.payment_days += r.payment_days
+        total.cost = self.price * total.payment_days if self.price is not None else None
+        return total
+
+
+def _scope(actor: Actor):
+    kind = Organisation.objects.filter(pk=actor.org_id).values_list("kind", flat=True).first()
+    if kind == Organisation.Kind.MUNICIPALITY:
+        return DischargeCase.objects.filter(municipality_id=actor.org_id)
+    return DischargeCase.objects.filter(recorded_by_org_id=actor.org_id)
+
+
+def ready_per_municipality(actor: Actor, today: dt.date | None = None) -> ReadyOverview:
+    """Per municipality: patients utskrivningsklar now, and this month's ready days, payment days and cost."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    result = ReadyOverview(today, month_start)
+    daycount = _daycount()
+    month_start_at = timezone.make_aware(dt.datetime.combine(month_start, dt.time.min))
+    cases = list(
+        _scope(actor)
+        .exclude(status=CaseStatus.CANCELLED)
+        .filter(ready_notices__notified_at__date__lte=today)
+        .filter(Q(discharged_at__isnull=True) | Q(discharged_at__gte=month_start_at))
+        .distinct()
+        .select_related("municipality", "agreement")
+        .prefetch_related("ready_notices", "events")
+    )
+    rows: dict = {}
+    if daycount is None:
+        result.daycount_missing = True
+    else:
+        result.price = daycount.day_price(today.year)
+    for case in cases:
+        row = rows.setdefault(case.municipality_id, MunicipalityRow(case.municipality.name))
+        if case.status == CaseStatus.READY:
+            row.ready_now += 1
+        if daycount is None:
+            continue
+        days = daycount.case_days(case, today).in_month(today)
+        if days.ready_dates or days.payment_dates:
+            row.cases_this_month += 1
+        row.ready_days += len(days.ready_dates)
+        row.payment_days += len(days.payment_dates)
+    for row in rows.values():
+        row.cost = result.price * row.payment_days if result.price is not None else None
+    result.rows = sorted(rows.values(), key=lambda r: r.name)
+    return result
+
+
+@dataclass
+class Risk:
+    key: str
+    text: str
+    overdue: bool
+
+
+@dataclass
+class RiskRow:
+    case: DischargeCase
+    person: Person
+    risks: list[Risk]
+    readmission_of: DischargeCase | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return any(r.overdue for r in self.risks)
+
+
+@dataclass
+class AtRisk:
+    now: dt.datetime
+    long_ready_days: int
+    rows: list[RiskRow] = field(default_factory=list)
+    hidden_count: int = 0
+
+
+def _fmt(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def case_risks(case: DischargeCase, now: dt.datetime, long_ready_days: int) -> list[Risk]:
+    """The deadlines of an open case that are passed or due within a day (pure over prefetched rows)."""
+    soon = dt.timedelta(hours=24)
+    risks: list[Risk] = []
+    notice_hours = getattr(settings, "NARA_ADMISSION_NOTICE_HOURS", 24)
+    for event in case.events.all():
+        if event.kind != CaseEvent.Kind.ADMISSION_NOTICE:
+            continue
+        missing = [r.unit.name for r in event.receipts.all() if r.acknowledged_at is None]
+        if missing and event.at + dt.timedelta(hours=notice_hours) < now:
+            risks.append(
+                Risk(
+                    "unacknowledged",
+                    _("Inskrivningsmeddelandet är inte kvitterat efter %(h)s timmar: %(units)s")
+                    % {"h": notice_hours, "units": ", ".join(sorted(missing))},
+                    True,
+                )
+            )
+    if case.planning_due_at and not list(case.planning.all()):
+        if case.planning_due_at < now:
+            risks.append(
+                Risk(
+                    "planning",
+                    _("Planeringsunderlag saknas (senast %(d)s).") % {"d": _fmt(case.planning_due_at)},
+                    True,
+                )
+            )
+        elif case.planning_due_at - now < soon:
+            risks.append(
+                Risk(
+                    "planning",
+                    _("Planeringsunderlag ska in senast %(d)s.") % {"d": _fmt(case.planning_due_at)},
+                    False,
+                )
+            )
+    current = [n for n in case.ready_notices.all() if n.withdrawn_at is None]
+    ready_at = current[-1].notified_at if current else None
+    invited = case.sip_invited_at or next(
+        (e.at for e in case.events.all() if e.kind == CaseEvent.Kind.SIP_INVITATION), None
+    )
+    if case.status == CaseStatus.READY and ready_at is not None:
+        if case.both_must_act and invited is None:
+            due = ready_at + dt.timedelta(days=getattr(settings, "NARA_SIP_INVITATION_DAYS", 3))
+            if due < now:
+                risks.append(
+                    Risk(
+                        "sip", _("Kallelse till SIP är inte skickad (senast %(d)s).") % {"d": _fmt(due)}, True
+                    )
+                )
+            elif due - now < soon:
+                risks.append(
+                    Risk("sip", _("Kallelse till SIP ska skickas senast %(d)s.") % {"d": _fmt(due)}, False)
+                )
+        first_ready = min(n.notified_at for n in current)
+        days = (now - first_ready).days
+        if days > long_ready_days:
+            risks.append(
+                Risk(
+                    "long_ready",
+                    _("Utskrivningsklar sedan %(d)s (%(n)s dagar).") % {"d": _fmt(first_ready), "n": days},
+                    True,
+                )
+            )
+    return risks
+
+
+def at_risk(
+    actor: Actor, now: dt.datetime | None = None, long_ready_days: int = DEFAULT_LONG_READY_DAYS
+) -> AtRisk:
+    now = now or gate.now_local()
+    result = AtRisk(now, long_ready_days)
+    mine = (
+        Q(ward_id=actor.unit_id)
+        | Q(health_centre_id=actor.unit_id)
+        | Q(events__receipts__unit_id=actor.unit_id)
+    )
+    cases = list(
+        DischargeCase.objects.filter(mine, status__in=OPEN)
+        .distinct()
+        .select_related("recorded_by_org", "ward", "municipality", "readmission_of")
+        .prefetch_related("ready_notices", "planning", "events__receipts__unit")
+        .order_by("admitted_at", "pk")
+    )
+    flagged = [(c, case_risks(c, now, long_ready_days)) for c in cases]
+    flagged = [(c, r) for c, r in flagged if r]
+    persons = {
+        p.pk: p
+        for p in gate.visible_persons(
+            actor, Person.objects.filter(pk__in={c.person_id for c, _r in flagged}), CONTEXT
+        )
+    }
+    facts = gate.facts_for_many(actor, persons, now)
+    entries = []
+    for case, risks in flagged:
+        person = persons.get(case.person_id)
+        if person is None:
+            result.hidden_count += 1
+            continue
+        access = gate.PersonAccess(
+            person, facts[person.pk], policy.may_see_person(actor, facts[person.pk], now), now
+        )
+        if not gate.filter_records(actor, access, [case], CONTEXT, log=False).shown:
+            result.hidden_count += 1
+            continue
+        entries.append((person.pk, case._meta.label_lower, case.pk, access.basis))
+        # Readmission: flagged at case creation; computed here for cases created before that existed.
+        previous = case.readmission_of or followup_services.previous_discharge(case)
+        result.rows.append(RiskRow(case, person, risks, previous))
+    result.rows.sort(key=lambda r: (not r.overdue, r.case.admitted_at))
+    if entries:
+        audit.record_many(actor, entries, Action.READ, CONTEXT)
+    return result

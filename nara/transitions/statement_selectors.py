@@ -1,0 +1,331 @@
+"""Reads for the monthly statement of payment days per municipality.
+
+An open month is computed from the cases (nara/transitions/daycount.py) and, after the regular lines, shows
+correction lines for every closed earlier month whose days have changed since it was closed (e.g. a late
+withdrawal). A closed month shows only its frozen StatementLine rows. Totals are always the sums of the lines.
+
+Persons are shown by name: every person on a statement is logged (READ, or PRINT/EXPORT) per case.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nara.access.policy import Actor
+from nara.audit import services as audit
+from nara.audit.models import Action
+from nara.directory.models import Organisation
+from nara.directory.roles import Capability
+from nara.transitions import agreement_services
+from nara.transitions.daycount import case_days, day_price
+from nara.transitions.models import DischargeCase, StatementLine, StatementMonth
+
+# The access-log basis of a statement: the municipality's payment responsibility under Lag (2017:612).
+BASIS = "betalningsansvar"
+RECORD_TYPE = "transitions.dischargecase"
+CORRECTION_MONTHS_BACK = 24
+
+
+@dataclass
+class Line:
+    case: DischargeCase
+    ready_from: dt.date | None
+    ready_to: dt.date | None
+    ready_days: int
+    payment_days: int
+    day_price: Decimal
+    amount: Decimal
+    corrects_month: dt.date | None = None
+    note: str = ""
+
+    @property
+    def person_name(self) -> str:
+        return self.case.person.full_name
+
+    @property
+    def ward_name(self) -> str:
+        return self.case.ward.name
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_month is not None
+
+
+@dataclass
+class Totals:
+    cases: int
+    ready_days: int
+    payment_days: int
+    amount: Decimal
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def last_of_month(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(text: str) -> dt.date | None:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def cases_touching(municipality_id: int, first: dt.date, last: dt.date):
+    """The municipality's cases that may have utskrivningsklara dagar between first and last."""
+    return (
+        DischargeCase.objects.filter(
+            municipality_id=municipality_id,
+            ready_notices__notified_at__lt=_start_of(last + dt.timedelta(days=1)),
+        )
+        .filter(Q(discharged_at__isnull=True) | Q(discharged_at__gte=_start_of(first)))
+        .distinct()
+        .select_related("person", "ward", "agreement")
+        .prefetch_related("ready_notices", "events")
+    )
+
+
+def _price(year: int, prices: dict) -> Decimal | None:
+    if year not in prices:
+        prices[year] = day_price(year)
+    return prices[year]
+
+
+def month_until(month: dt.date, today: dt.date | None = None) -> dt.date:
+    today = today or timezone.localdate()
+    return min(last_of_month(month), today)
+
+
+def regular_lines(municipality_id: int, month: dt.date, prices: dict, today=None) -> list[Line]:
+    first, last = month, last_of_month(month)
+    until = month_until(month, today)
+    lines = []
+    if until < first:
+        return lines
+    for case in cases_touching(municipality_id, first, last):
+        days = case_days(case, until).in_month(month)
+        if not days.ready_dates and not days.payment_dates:
+            continue
+        price = _price(month.year, prices) or Decimal("0")
+        lines.append(
+            Line(
+                case=case,
+                ready_from=days.ready_dates[0] if days.ready_dates else None,
+                ready_to=days.ready_dates[-1] if days.ready_dates else None,
+                ready_days=len(days.ready_dates),
+                payment_days=len(days.payment_dates),
+                day_price=price,
+                amount=price * len(days.payment_dates),
+                note="; ".join(days.reasons) if not days.payment_dates else "",
+            )
+        )
+    lines.sort(key=lambda line: (line.person_name, line.case.pk))
+    return lines
+
+
+def stated_days(municipality_id: int, corrected: dt.date) -> dict[int, tuple[int, int]]:
+    """What has been stated for `corrected` so far per case: its own lines plus later corrections of it."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = StatementLine.objects.filter(statement__municipality_id=municipality_id).filter(
+        Q(statement__month=corrected, corrects_month__isnull=True) | Q(corrects_month=corrected)
+    )
+    for case_id, ready, payment in rows.values_list("case_id", "ready_days", "payment_days"):
+        totals[case_id][0] += ready
+        totals[case_id][1] += payment
+    return {k: (v[0], v[1]) for k, v in totals.items()}
+
+
+def correction_lines(municipality_id: int, month: dt.date, prices: dict) -> list[Line]:
+    """Differences between what closed earlier months stated and what the cases give now."""
+    closed = StatementMonth.objects.filter(
+        municipality_id=municipality_id,
+        closed_at__isnull=False,
+        month__lt=month,
+        month__gte=add_months(month, -CORRECTION_MONTHS_BACK),
+    ).order_by("month")
+    lines = []
+    for statement in closed:
+        corrected = statement.month
+        stated = stated_days(municipality_id, corrected)
+        now: dict[int, tuple] = {}
+        cases = {c.pk: c for c in cases_touching(municipality_id, corrected, last_of_month(corrected))}
+        missing = set(stated) - set(cases)
+        if missing:
+            extra = DischargeCase.objects.filter(pk__in=missing).select_related("person", "ward", "agreement")
+            cases.update({c.pk: c for c in extra.prefetch_related("ready_notices", "events")})
+        for case in cases.values():
+            days = case_days(case, last_of_month(corrected)).in_month(corrected)
+            now[case.pk] = (len(days.ready_dates), len(days.payment_dates), days)
+        for case_id, case in cases.items():
+            ready_now, paid_now, days = now[case_id]
+            ready_then, paid_then = stated.get(case_id, (0, 0))
+            if (ready_now, paid_now) == (ready_then, paid_then):
+                continue
+            price = _price(corrected.year, prices) or Decimal("0")
+            diff = paid_now - paid_then
+            lines.append(
+                Line(
+                    case=case,
+                    ready_from=days.ready_dates[0] if days.ready_dates else None,
+                    ready_to=days.ready_dates[-1] if days.ready_dates else None,
+                    ready_days=ready_now - ready_then,
+                    payment_days=diff,
+                    day_price=price,
+                    amount=price * diff,
+                    corrects_month=corrected,
+                    note=_("Rättelse av %(month)s: %(then)s → %(now)s betalningsansvariga dagar.")
+                    % {"month": corrected.strftime("%Y-%m"), "then": paid_then, "now": paid_now},
+                )
+            )
+    lines.sort(key=lambda line: (line.corrects_month, line.person_name, line.case.pk))
+    return lines
+
+
+def computed_lines(municipality_id: int, month: dt.date, today=None) -> list[Line]:
+    prices: dict = {}
+    return regular_lines(municipality_id, month, prices, today) + correction_lines(
+        municipality_id, month, prices
+    )
+
+
+def frozen_lines(statement: StatementMonth) -> list[Line]:
+    rows = statement.lines.select_related("case__person", "case__ward").order_by("corrects_month", "pk")
+    return [
+        Line(
+            case=row.case,
+            ready_from=row.ready_from,
+            ready_to=row.ready_to,
+            ready_days=row.ready_days,
+            payment_days=row.payment_days,
+            day_price=row.day_price,
+            amount=row.amount,
+            corrects_month=row.corrects_month,
+            note=row.note,
+        )
+        for row in rows
+    ]
+
+
+def totals(lines: list[Line]) -> Totals:
+    return Totals(
+        cases=len({line.case.pk for line in lines if not line.is_correction}),
+        ready_days=sum(line.ready_days for line in lines),
+        payment_days=sum(line.payment_days for line in lines),
+        amount=sum((line.amount for line in lines), Decimal("0")),
+    )
+
+
+def closed_statement(municipality_id: int, month: dt.date) -> StatementMonth | None:
+    return (
+        StatementMonth.objects.filter(municipality_id=municipality_id, month=month, closed_at__isnull=False)
+        .select_related("closed_by")
+        .first()
+    )
+
+
+def municipality_for(actor: Actor, municipality_id: int) -> Organisation:
+    agreement_services.require(
+        agreement_services.may_see_statement(actor, municipality_id),
+        _("Betalningsansvaret för en kommun visas bara för chefer i kommunen och i regionen."),
+    )
+    return Organisation.objects.get(pk=municipality_id, kind=Organisation.Kind.MUNICIPALITY)
+
+
+def statement(actor: Actor, municipality_id: int, month: dt.date, context: str, action: str = Action.READ):
+    """The statement of one municipality and month, access checked and every person shown logged."""
+    municipality = municipality_for(actor, municipality_id)
+    closed = closed_statement(municipality_id, month)
+    lines = frozen_lines(closed) if closed else computed_lines(municipality_id, month)
+    log_persons(actor, lines, action, context)
+    warnings = []
+    if not closed and lines and day_price(month.year) is None:
+        warnings.append(
+            _("Dagpris saknas för %(year)s: beloppen är 0 kr tills dagpriset är inlagt.")
+            % {"year": month.year}
+        )
+    return {
+        "municipality": municipality,
+        "month": month,
+        "closed": closed,
+        "lines": lines,
+        "regular": [line for line in lines if not line.is_correction],
+        "corrections": [line for line in lines if line.is_correction],
+        "totals": totals(lines),
+        "warnings": warnings,
+        "may_close": not closed and last_of_month(month) < timezone.localdate(),
+        "previous": add_months(month, -1),
+        "next": add_months(month, 1),
+    }
+
+
+def log_persons(actor: Actor, lines: list[Line], action: str, context: str) -> None:
+    seen = dict.fromkeys((line.case.person_id, line.case.pk) for line in lines)
+    audit.record_many(actor, [(pid, RECORD_TYPE, cid, BASIS) for pid, cid in seen], action, context)
+
+
+def summary(actor: Actor, municipality_id: int, last_month: dt.date, months: int = 12):
+    """Per month: cases, ready days, payment days, amount. No person is shown, so nothing is logged.
+
+    Managers who may see the statement get exact figures; analysts (aggregates only) get months with fewer
+    cases than NARA_SMALL_CELL_LIMIT suppressed (all figures of that month, since days and amounts would
+    reveal them).
+    """
+    exact = agreement_services.may_see_statement(actor, municipality_id)
+    agreement_services.require(
+        exact or agreement_services.may_see_aggregates(actor, municipality_id),
+        _("Sammanställningen visas för chefer och analytiker i kommunen och i regionen."),
+    )
+    municipality = Organisation.objects.get(pk=municipality_id, kind=Organisation.Kind.MUNICIPALITY)
+    rows = []
+    for i in range(months):
+        month = add_months(last_month, -i)
+        closed = closed_statement(municipality_id, month)
+        lines = frozen_lines(closed) if closed else computed_lines(municipality_id, month)
+        figures = totals(lines)
+        hidden = not exact and suppressed(figures.cases) is None
+        rows.append({"month": month, "closed": closed, "totals": None if hidden else figures})
+    return {
+        "municipality": municipality,
+        "rows": rows,
+        "exact": exact,
+        "limit": settings.NARA_SMALL_CELL_LIMIT,
+    }
+
+
+def statement_municipalities(actor: Actor):
+    """The municipalities whose statements the actor may see."""
+    if not (agreement_services.is_manager(actor) or actor.can(Capability.AGGREGATES)):
+        return Organisation.objects.none()
+    ids = {actor.org_id} | set(
+        agreement_services.Agreement.objects.filter(region_id=actor.org_id).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    return Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.MUNICIPALITY).order_by("name")
+
+
+def suppressed(value: int) -> int | None:
+    """Small cells are suppressed for analysts (NARA_SMALL_CELL_LIMIT)."""
+    return None if 0 < value < settings.NARA_SMALL_CELL_LIMIT else value
