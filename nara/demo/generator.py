@@ -19,7 +19,7 @@ from nara.demo import data
 from nara.demo.plans import build_plan_records, save_demo_sip, save_plan_records
 from nara.demo.population import build_persons, build_records
 from nara.demo.region import build_region
-from nara.demo.transitions import save_agreements
+from nara.demo.transitions import save_agreements, save_discharge_cases
 from nara.directory.models import Organisation, Unit
 from nara.directory.roles import Role
 from nara.people.models import CareTeamMember, FixedContact, Person, Relative
@@ -116,6 +116,7 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         save_plan_records(plans, today)
         save_demo_sip(region, residents, today)
         agreements = save_agreements(region)
+        cases = save_discharge_cases(region, residents, today, random.Random(seed + 5))
     demo = tuple(
         DemoPerson(r.person.full_name, r.person.birth_date.year) for r in residents if r.is_demo
     )
@@ -134,5 +135,6 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         "care_plans": len(plans.care_plans),
         "treatment_limitations": len(plans.limitations),
         "agreements": len(agreements),
+        "discharge_cases": cases,
     }
     return Summary(counts, demo)

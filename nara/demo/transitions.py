@@ -81,3 +81,94 @@ def save_agreements(region) -> list[Agreement]:
         )
         agreements.append(agreement)
     return agreements
+
+
+def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
+    """A few discharge cases in every state, so the inboxes, the case pages, trygg hemgång, the overview and the
+    monthly statements have content on first start. Written directly, mirroring case_services (no access log: the
+    generator is not a user); `_event` and `receiving_units` are the services' own helpers.
+    """
+    from django.utils import timezone
+
+    from nara.access.models import Consent
+    from nara.access.policy import Actor
+    from nara.transitions import case_services, followup_services
+    from nara.transitions.models import CaseStatus, DischargeCase, ReadyNotice
+
+    tz = timezone.get_current_timezone()
+    kinds = case_services.CaseEvent.Kind
+
+    def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+
+    def actor_of(user, unit_key):
+        unit = region.units[unit_key]
+        return Actor(user.pk, unit.pk, unit.organisation_id, frozenset())
+
+    pool = [
+        r for r in residents
+        if not r.is_demo and r.age >= 80 and r.health_centre and r.has_care_team and not r.person.date_of_death
+        and r.municipality in ("mark", "boras")
+    ]
+    rng.shuffle(pool)
+    first_of_month = today.replace(day=1)
+    last_month = (first_of_month - dt.timedelta(days=1)).replace(day=1)
+    # (ward, admitted, ready after days, discharged after days (None: still admitted), acknowledged)
+    plans = [
+        ("nava", today - dt.timedelta(days=1), None, None, False),
+        ("m5", today - dt.timedelta(days=9), 3, None, True),
+        ("nava", today - dt.timedelta(days=12), 7, 10, True),
+        ("nava", today - dt.timedelta(days=6), 2, None, True),
+    ] + [("m5" if i % 2 else "nava", last_month + dt.timedelta(days=3 + 4 * i), 3 + i % 3, 7 + i % 4, True)
+         for i in range(6)]
+    count = 0
+    for (ward_key, admitted_on, ready_after, discharged_after, acknowledged), r in zip(plans, pool, strict=False):
+        nurse = region.one(ward_key, "nurse")
+        ward = actor_of(nurse, ward_key)
+        municipality = region.municipalities[r.municipality]
+        health_centre = region.units[r.health_centre]
+        admitted = at(admitted_on, 14, 20)
+        notice_at = admitted + dt.timedelta(hours=5)
+        case = DischargeCase.objects.create(
+            person=r.person, ward=region.units[ward_key], admitted_at=admitted, notice_sent_at=notice_at,
+            expected_discharge_on=admitted_on + dt.timedelta(days=(discharged_after or 5)),
+            reason=rng.choice(["Pneumoni", "Hjärtsvikt, försämring", "Fall med höftfraktur", "Urinvägsinfektion",
+                               "KOL-exacerbation"]),
+            municipality=municipality, health_centre=health_centre,
+            agreement=case_services.resolve_agreement(region.region.pk, municipality.pk, admitted_on),
+            both_must_act=True, planning_due_at=notice_at + dt.timedelta(hours=48),
+            recorded_by_unit=region.units[ward_key], recorded_by_org=region.region, recorded_by=nurse,
+        )
+        for receiving, source in ((region.region, municipality), (municipality, region.region)):
+            consent = Consent.objects.create(
+                person=r.person, receiving_org=receiving, method=Consent.Method.VERBAL,
+                purpose=case_services.CONSENT_PURPOSE, valid_from=admitted_on, recorded_by_unit=case.ward,
+                recorded_by_org=region.region, recorded_by=nurse,
+            )
+            consent.source_orgs.set([source])
+            case.consents.add(consent)
+        units = case_services.receiving_units(r.person, municipality, health_centre, admitted_on)
+        notice = case_services._event(ward, case, kinds.ADMISSION_NOTICE, case.reason, {"late": False},
+                                      at=notice_at, to_units=[u.pk for u in units])
+        if acknowledged:
+            notice.receipts.update(acknowledged_at=notice_at + dt.timedelta(hours=2))
+        if ready_after is not None:
+            ready_at = at(admitted_on + dt.timedelta(days=ready_after), 10, 30)
+            ReadyNotice.objects.create(case=case, notified_at=ready_at, notified_by=nurse)
+            case_services._event(ward, case, kinds.READY, "", {"renewed": False}, at=ready_at,
+                                 to_units=[u.pk for u in units])
+            case.status = CaseStatus.READY
+        if discharged_after is not None:
+            case.status = CaseStatus.DISCHARGED
+            case.discharged_at = at(admitted_on + dt.timedelta(days=discharged_after), 13)
+            case.discharged_to = "Hemmet"
+            case.discharge_summary = f"{case.reason}. Behandlad och förbättrad."
+            case.medication_changes = "Se läkemedelslistan i NPÖ."
+            case.follow_up_information = "Uppföljning på vårdcentralen inom två veckor."
+            case_services._event(ward, case, kinds.DISCHARGED, "Hemmet", {}, at=case.discharged_at,
+                                 to_units=[u.pk for u in units])
+        case.save()
+        if case.status == CaseStatus.DISCHARGED:
+            followup_services.create_follow_up_tasks(case)
+        count += 1
+    return count

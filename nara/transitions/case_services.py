@@ -10,7 +10,6 @@ writes a CaseEvent (with Receipts for the units it is addressed to) and the acce
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -204,9 +203,9 @@ def start_case(actor: Actor, person_id, data: dict) -> DischargeCase:
         to_units=[u.pk for u in units],
     )
     audit.record(actor, person.pk, Action.CREATE, RECORD_TYPE, case.pk, access.basis, CONTEXT)
-    flag_readmission = _readmission_flagger()
-    if flag_readmission is not None:
-        flag_readmission(case)  # a readmission within NARA_READMISSION_DAYS is flagged on both cases
+    from nara.transitions import followup_services  # trygg hemgång imports this module
+
+    followup_services.flag_readmission(case)  # a readmission within NARA_READMISSION_DAYS is flagged on both cases
     return case
 
 
@@ -579,27 +578,10 @@ def discharge(actor: Actor, case_id, expected_version, data: dict) -> DischargeC
         )
 
     case = _step(actor, case_id, expected_version, "discharge", apply)
-    create_follow_up_tasks = _follow_up_creator()
-    if create_follow_up_tasks is not None:
-        create_follow_up_tasks(case)
-    return case
-
-
-def _followup(name: str):
-    """A function of followup_services (trygg hemgång, another area) when that module and function exist."""
-    if importlib.util.find_spec("nara.transitions.followup_services") is None:
-        return None
     from nara.transitions import followup_services
 
-    return getattr(followup_services, name, None)
-
-
-def _follow_up_creator():
-    return _followup("create_follow_up_tasks")
-
-
-def _readmission_flagger():
-    return _followup("flag_readmission")
+    followup_services.create_follow_up_tasks(case)
+    return case
 
 
 @transaction.atomic

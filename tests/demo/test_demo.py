@@ -147,7 +147,8 @@ def test_demo_persons_have_municipal_data_and_no_consent(loaded):
 
 def test_records_consents_and_blocks(loaded):
     assert CareTeamMember.objects.exclude(recorded_by_org=Organisation.objects.get(kind="region")).exists()
-    consents = Consent.objects.exclude(purpose="SIP")  # Ingvar's SIP consent is checked with his SIP
+    # SIP and discharge-planning consents are checked with the SIP and the cases.
+    consents = Consent.objects.exclude(purpose__in=["SIP", "Utskrivningsplanering"])
     assert consents.exists()
     for consent in consents.prefetch_related("source_orgs").select_related("person__listed_unit"):
         assert consent.receiving_org_id == consent.person.listed_unit.organisation_id
@@ -260,3 +261,20 @@ def test_discharge_agreements_for_every_municipality(loaded):
     assert {a.day_kind for a in Agreement.objects.all()} == {"calendar", "working"}
     assert DayPrice.objects.filter(year=timezone.localdate().year).exists()
     assert DayPrice.objects.get(year=2022).price == 9300
+
+
+def test_discharge_cases_in_every_state(loaded):
+    from nara.transitions import daycount
+    from nara.transitions.models import DischargeCase, FollowUpTask, Receipt
+
+    cases = DischargeCase.objects.all()
+    assert {c.status for c in cases} == {"admitted", "ready", "discharged"}
+    assert Receipt.objects.filter(acknowledged_at__isnull=True).exists()  # something in the inboxes
+    assert FollowUpTask.objects.filter(done_at__isnull=True).exists()
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    paid = [d for c in cases for d in daycount.case_days(c, today).payment_dates if d >= last_month]
+    assert paid, "the monthly statements have payment days to show"
+    for case in cases:
+        assert case.consents.count() == 2 and case.agreement is not None
+    assert "utskrivningsärenden" in loaded

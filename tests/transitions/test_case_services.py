@@ -306,9 +306,9 @@ def test_sip_without_consent_is_started_and_time_taken_from_the_sip(w):
 DISCHARGE = {"summary": "Pneumoni behandlad", "medication_changes": "Ny: Furix", "discharged_to": "Hemmet"}
 
 
-def test_discharge_needs_ready_then_transfers_the_information(w, monkeypatch):
-    called = []
-    monkeypatch.setattr(s, "_follow_up_creator", lambda: called.append)
+def test_discharge_needs_ready_then_transfers_the_information(w):
+    # The agreement's trygg hemgång rule gives the vårdcentral a call within 72 h when the case is discharged.
+    b.fu_agreement(w, rules=[("phone_call", "health_centre", 72, False)])
     case = b.case_start(w)
     with pytest.raises(CaseRefused, match="inte utskrivningsklar"):
         s.discharge(ward(w), case.pk, case.version, DISCHARGE)
@@ -322,16 +322,12 @@ def test_discharge_needs_ready_then_transfers_the_information(w, monkeypatch):
     assert case.status == CaseStatus.DISCHARGED and case.discharged_at
     assert case.medication_changes == "Ny: Furix" and case.discharged_to == "Hemmet"
     assert case.events.get(kind=K.DISCHARGED).receipts.count() == 3
-    assert called == [case]
+    task = case.follow_up_tasks.get()
+    assert task.responsible_unit == w.vc and task.due_at == case.discharged_at + dt.timedelta(hours=72)
     # Messages still go after discharge; other steps are refused.
     s.send_message(vc(w), case.pk, case.version, "Hembesök gjort.")
     with pytest.raises(CaseRefused, match="redan utskriven"):
         s.cancel(ward(w), case.pk, fresh(case).version, "x")
-
-
-def test_follow_up_creator_is_looked_up_lazily():
-    creator = s._follow_up_creator()
-    assert creator is None or callable(creator)
 
 
 def test_cancel_with_reason(w):
@@ -358,8 +354,6 @@ def test_every_step_writes_the_access_log(w):
 
 
 def test_readmission_is_flagged_on_the_new_case(w):
-    if s._readmission_flagger() is None:
-        pytest.skip("followup_services.flag_readmission is not there")
     first = b.case_start(w)
     s.notify_ready(ward(w), first.pk, first.version)
     s.discharge(ward(w), first.pk, fresh(first).version, DISCHARGE)

@@ -140,6 +140,10 @@ class Command(BaseCommand):
             _("%(cfs)d CFS-bedömningar, %(plans)d vårdplaner och %(lim)d behandlingsbegränsningar.") % {
                 "cfs": c["cfs_ratings"], "plans": c["care_plans"], "lim": c["treatment_limitations"]}
         )
+        self.stdout.write(
+            _("%(agr)d överenskommelser om utskrivning och %(cases)d utskrivningsärenden.") % {
+                "agr": c["agreements"], "cases": c["discharge_cases"]}
+        )
         names = ", ".join(
             _("%(name)s (född %(year)d)") % {"name": p.name, "year": p.birth_year} for p in summary.demo_persons
         )
