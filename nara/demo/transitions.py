@@ -93,7 +93,7 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
     from nara.access.models import Consent
     from nara.access.policy import Actor
     from nara.transitions import case_services, followup_services
-    from nara.transitions.models import CaseStatus, DischargeCase, ReadyNotice
+    from nara.transitions.models import CaseStatus, DischargeCase, PlanningInfo, ReadyNotice
 
     tz = timezone.get_current_timezone()
     kinds = case_services.CaseEvent.Kind
@@ -105,20 +105,25 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
         unit = region.units[unit_key]
         return Actor(user.pk, unit.pk, unit.organisation_id, frozenset())
 
+    pools = {
+        m: [r for r in residents if r.municipality == m and not r.is_demo and r.age >= 80 and r.health_centre
+            and r.has_care_team and not r.person.date_of_death]
+        for m in ("mark", "boras")
+    }
+    for pool in pools.values():
+        rng.shuffle(pool)
+    # Mark and Borås take turns, so both municipalities have cases in every state.
     pool = [
-        r for r in residents
-        if not r.is_demo and r.age >= 80 and r.health_centre and r.has_care_team and not r.person.date_of_death
-        and r.municipality in ("mark", "boras")
-    ]
-    rng.shuffle(pool)
+        pools[m][i // 2] for i, m in enumerate(["mark", "boras"] * 5) if i // 2 < len(pools[m])
+    ]  # a small demo (--persons 500) may have fewer
     first_of_month = today.replace(day=1)
     last_month = (first_of_month - dt.timedelta(days=1)).replace(day=1)
     # (ward, admitted, ready after days, discharged after days (None: still admitted), acknowledged)
     plans = [
         ("nava", today - dt.timedelta(days=1), None, None, False),
         ("m5", today - dt.timedelta(days=9), 3, None, True),
-        ("nava", today - dt.timedelta(days=12), 7, 10, True),
         ("nava", today - dt.timedelta(days=6), 2, None, True),
+        ("nava", today - dt.timedelta(days=12), 7, 10, True),
     ] + [("m5" if i % 2 else "nava", last_month + dt.timedelta(days=3 + 4 * i), 3 + i % 3, 7 + i % 4, True)
          for i in range(6)]
     count = 0
@@ -136,7 +141,7 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
                                "KOL-exacerbation"]),
             municipality=municipality, health_centre=health_centre,
             agreement=case_services.resolve_agreement(region.region.pk, municipality.pk, admitted_on),
-            both_must_act=True, planning_due_at=notice_at + dt.timedelta(hours=48),
+            both_must_act=admitted_on >= first_of_month, planning_due_at=notice_at + dt.timedelta(hours=48),
             recorded_by_unit=region.units[ward_key], recorded_by_org=region.region, recorded_by=nurse,
         )
         for receiving, source in ((region.region, municipality), (municipality, region.region)):
@@ -148,10 +153,18 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
             consent.source_orgs.set([source])
             case.consents.add(consent)
         units = case_services.receiving_units(r.person, municipality, health_centre, admitted_on)
-        notice = case_services._event(ward, case, kinds.ADMISSION_NOTICE, case.reason, {"late": False},
-                                      at=notice_at, to_units=[u.pk for u in units])
-        if acknowledged:
-            notice.receipts.update(acknowledged_at=notice_at + dt.timedelta(hours=2))
+        case_services._event(ward, case, kinds.ADMISSION_NOTICE, case.reason, {"late": False},
+                             at=notice_at, to_units=[u.pk for u in units])
+        if acknowledged:  # the municipality planned and the vårdcentral appointed the fast vårdkontakt
+            needs_key = f"{r.municipality}_needs"
+            needs, assessor = region.units[needs_key], region.one(needs_key, "needs_assessor")
+            PlanningInfo.objects.create(
+                case=case, unit=needs, user=assessor, submitted_at=notice_at + dt.timedelta(hours=20),
+                needs="Hjälp med personlig omvårdnad morgon och kväll, inköp.", aids="Rollator finns.",
+                home_care="Hemtjänst två gånger per dag.", home_health_care="Hembesök för läkemedel.",
+            )
+            case.fixed_care_contact = region.one(r.health_centre, "elder_nurse")
+            case.fixed_care_contact_unit = health_centre
         if ready_after is not None:
             ready_at = at(admitted_on + dt.timedelta(days=ready_after), 10, 30)
             ReadyNotice.objects.create(case=case, notified_at=ready_at, notified_by=nurse)
@@ -168,6 +181,9 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
             case_services._event(ward, case, kinds.DISCHARGED, "Hemmet", {}, at=case.discharged_at,
                                  to_units=[u.pk for u in units])
         case.save()
+        if acknowledged:
+            for event in case.events.all():
+                event.receipts.update(acknowledged_at=event.at + dt.timedelta(hours=2))
         if case.status == CaseStatus.DISCHARGED:
             followup_services.create_follow_up_tasks(case)
         count += 1

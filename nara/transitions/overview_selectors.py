@@ -24,23 +24,12 @@ from nara.audit import services as audit
 from nara.audit.models import Action
 from nara.directory.models import Organisation
 from nara.people.models import Person
-from nara.transitions import followup_services
+from nara.transitions import daycount, followup_services
 from nara.transitions.models import CaseEvent, CaseStatus, DischargeCase
 
 CONTEXT = "transitions:overview"
 DEFAULT_LONG_READY_DAYS = 5
 OPEN = (CaseStatus.ADMITTED, CaseStatus.READY)
-
-
-def _daycount():
-    """The day-counting module of the agreements area, or None while it is missing."""
-    try:
-        from nara.transitions import daycount
-    except ImportError:  # pragma: no cover - only before the agreements area exists
-        return None
-    if not hasattr(daycount, "case_days") or not hasattr(daycount, "day_price"):  # pragma: no cover
-        return None
-    return daycount
 
 
 @dataclass
@@ -59,7 +48,6 @@ class ReadyOverview:
     month_start: dt.date
     rows: list[MunicipalityRow] = field(default_factory=list)
     price: Decimal | None = None
-    daycount_missing: bool = False
 
     @property
     def totals(self) -> MunicipalityRow:
@@ -85,7 +73,6 @@ def ready_per_municipality(actor: Actor, today: dt.date | None = None) -> ReadyO
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     result = ReadyOverview(today, month_start)
-    daycount = _daycount()
     month_start_at = timezone.make_aware(dt.datetime.combine(month_start, dt.time.min))
     cases = list(
         _scope(actor)
@@ -97,16 +84,11 @@ def ready_per_municipality(actor: Actor, today: dt.date | None = None) -> ReadyO
         .prefetch_related("ready_notices", "events")
     )
     rows: dict = {}
-    if daycount is None:
-        result.daycount_missing = True
-    else:
-        result.price = daycount.day_price(today.year)
+    result.price = daycount.day_price(today.year)
     for case in cases:
         row = rows.setdefault(case.municipality_id, MunicipalityRow(case.municipality.name))
         if case.status == CaseStatus.READY:
             row.ready_now += 1
-        if daycount is None:
-            continue
         days = daycount.case_days(case, today).in_month(today)
         if days.ready_dates or days.payment_dates:
             row.cases_this_month += 1
