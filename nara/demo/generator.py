@@ -19,7 +19,7 @@ from nara.demo import data
 from nara.demo.plans import build_plan_records, save_demo_sip, save_plan_records
 from nara.demo.population import build_persons, build_records
 from nara.demo.region import build_region
-from nara.demo.transitions import save_agreements, save_discharge_cases
+from nara.demo.transitions import admit_gosta, save_agreements, save_discharge_cases
 from nara.directory.models import Organisation, Unit
 from nara.directory.roles import Role
 from nara.people.models import CareTeamMember, FixedContact, Person, Relative
@@ -117,6 +117,7 @@ def generate(seed: int = DEFAULT_SEED, persons: int = DEFAULT_PERSONS, today: dt
         save_demo_sip(region, residents, today)
         agreements = save_agreements(region)
         cases = save_discharge_cases(region, residents, today, random.Random(seed + 5))
+        admit_gosta(region, residents, today)
     demo = tuple(
         DemoPerson(r.person.full_name, r.person.birth_date.year) for r in residents if r.is_demo
     )

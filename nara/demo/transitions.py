@@ -188,3 +188,16 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
             followup_services.create_follow_up_tasks(case)
         count += 1
     return count
+
+
+def admit_gosta(region, residents, today: dt.date) -> None:
+    """Gösta Karlsson was admitted to NÄVA this morning (the hospital's admission shows as a care-team entry), so
+    nils.avd finds him by name and can send the admission notice live in the demo."""
+    from nara.people.models import CareTeamMember
+
+    gosta = next(r.person for r in residents if r.is_demo and r.person.given_name == "Gösta")
+    nils, nava = region.users["nils.avd"], region.units["nava"]
+    CareTeamMember.objects.create(
+        person=gosta, unit=nava, staff=nils, role="Inskriven på avdelning", valid_from=today,
+        recorded_by_unit=nava, recorded_by_org=nava.organisation, recorded_by=nils,
+    )
