@@ -124,8 +124,11 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
         ("m5", today - dt.timedelta(days=9), 3, None, True),
         ("nava", today - dt.timedelta(days=6), 2, None, True),
         ("nava", today - dt.timedelta(days=12), 7, 10, True),
-    ] + [("m5" if i % 2 else "nava", last_month + dt.timedelta(days=3 + 4 * i), 3 + i % 3, 7 + i % 4, True)
-         for i in range(6)]
+    ] + [  # last month: some stay well beyond the waiting days, so the statement has payment days
+        ("m5" if i % 2 else "nava", last_month + dt.timedelta(days=2 + 4 * i), 3 + i % 3, 3 + i % 3 + (2, 6, 9)[i % 3],
+         True)
+        for i in range(6)
+    ]
     count = 0
     for (ward_key, admitted_on, ready_after, discharged_after, acknowledged), r in zip(plans, pool, strict=False):
         nurse = region.one(ward_key, "nurse")

@@ -120,7 +120,8 @@ def create_follow_up_tasks(case: DischargeCase) -> list[FollowUpTask]:
     A rule whose responsible unit cannot be resolved is noted on the case's timeline instead.
     """
     case = (
-        DischargeCase.objects.select_for_update()
+        # Lock only the case row: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+        DischargeCase.objects.select_for_update(of=("self",))
         .select_related("ward", "health_centre", "agreement")
         .get(pk=case.pk)
     )
@@ -221,7 +222,7 @@ def flag_readmission(new_case: DischargeCase) -> DischargeCase | None:
 @transaction.atomic
 def complete_task(actor: Actor, task_id: int, note: str, context: str = CONTEXT_DONE) -> FollowUpTask:
     """Mark a follow-up task done with a note. Only the responsible unit; a task is done once (atomic)."""
-    task = FollowUpTask.objects.select_for_update().select_related("case").filter(pk=task_id).first()
+    task = FollowUpTask.objects.select_for_update(of=("self",)).select_related("case").filter(pk=task_id).first()
     if task is None:
         raise gate.AccessDenied(_("Uppgiften finns inte eller så saknar du behörighet."))
     if task.responsible_unit_id != actor.unit_id:
