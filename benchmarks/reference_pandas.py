@@ -39,14 +39,16 @@ OUTPUT_COLUMNS = ["pseudonym", "listed_unit_hsa", "municipality_code", "definiti
 
 # --- input -----------------------------------------------------------------------------------------------------
 
-def lake_files(lake: Path) -> dict[str, Path]:
+def lake_files(lake: Path) -> dict[str, list[Path]]:
+    """Each table's Parquet files (a table is split into files by pseudonym; see nara/identify/lake.py)."""
     manifest = json.loads((lake / "manifest.json").read_text())
-    return {table: lake / entry["file"] for table, entry in manifest["tables"].items()}
+    return {table: [lake / part["file"] for part in entry["files"]] if "files" in entry else [lake / entry["file"]]
+            for table, entry in manifest["tables"].items()}
 
 
-def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
+def read_table(paths: list[Path], columns: list[str]) -> pd.DataFrame:
     """Parquet into pandas; list columns stay Arrow-backed (a Python list per row would cost gigabytes)."""
-    table = pq.read_table(path, columns=columns)
+    table = pa.concat_tables([pq.read_table(path, columns=columns) for path in paths])
     return table.to_pandas(
         date_as_object=False,
         types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_list(t) else None,

@@ -1,14 +1,21 @@
-"""The analytics lake: one Parquet file per table under settings.NARA_LAKE_DIR, named by a manifest.
+"""The analytics lake: each table is a set of Parquet files under settings.NARA_LAKE_DIR, named by a manifest.
 
-Layout: `manifest.json` names the current file of each table (`population`, `encounters`) with its sha256 and
-row count. A write puts a new, content-named Parquet file beside the old one (temp file, fsync, rename), then
-replaces the manifest the same way. The manifest rename is the commit: a process killed at any moment leaves
-either the old manifest (and an unreferenced file that the next write sweeps away) or the new one. Readers
-resolve the manifest once per `connect()`, so a query sees one consistent generation; replaced files are kept
-for RETIRED_GRACE so a long-running reader is not pulled from under its feet.
+Layout: `manifest.json` names the current files of each table (`population`, `encounters`) with their sha256 and
+row counts. A table is split into BUCKETS[table] files by the first hex digit of the pseudonym (encounters: 16;
+population: one file), so one file holds a range of pseudonyms, each file is sorted on its own (in memory, a
+region's encounters never go through one big spilled sort), and the files in bucket order are the whole table
+in FILE_ORDER. Readers never see the split: `connect()` gives one view per table over all its files, and
+`person_source()` names the one file that can hold a given person.
 
-Files are written in FILE_ORDER (person first, key last) with fixed settings, so the same content gives byte-identical files (and names).
-Hidden files (dot-names) are scratch space: the lock, temp files, DuckDB's spill directory.
+A write puts new, content-named Parquet files beside the old ones (temp file, fsync, rename), then replaces the
+manifest the same way. The manifest rename is the commit: a process killed at any moment leaves either the old
+manifest (and unreferenced files that the next write sweeps away) or the new one. Readers resolve the manifest
+once per `connect()`, so a query sees one consistent generation; replaced files are kept for RETIRED_GRACE so a
+long-running reader is not pulled from under its feet.
+
+Files are written in FILE_ORDER (person first, key last) with fixed settings, so the same content gives
+byte-identical files (and names). Hidden files (dot-names) are scratch space: the lock, temp files, DuckDB's
+spill directory.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +44,11 @@ KEYS = {"population": ("pseudonym",), "encounters": ("source_system", "encounter
 # in a few row groups that DuckDB finds from their min/max statistics. The key ends the order, so it is total.
 FILE_ORDER = {"population": ("pseudonym",), "encounters": ("pseudonym", "source_system", "encounter_id")}
 VERSION = {"population": "extract_date", "encounters": "version_at"}
+# Files per table, split by the pseudonym's first hex digit (1, 2, 4, 8 or 16). A region's encounters (30 M rows)
+# give 16 files of ~2 M rows, each sorted in memory.
+BUCKETS = {"population": 1, "encounters": 16}
+WRITERS = 2  # buckets written at the same time
+HEX = "0123456789abcdef"
 MANIFEST = "manifest.json"
 RETIRED_GRACE = dt.timedelta(hours=6)
 ROW_GROUP_SIZE = 122_880  # DuckDB's default, stated so that output never depends on a changed default
@@ -47,21 +60,41 @@ def lake_dir() -> Path:
     return Path(settings.NARA_LAKE_DIR)
 
 
+def _normalise(entry: dict) -> dict:
+    """A manifest entry as {"files": [{"file", "sha256", "rows"}], "sha256", "rows"}; a lake written before
+    tables were split names one "file" per table."""
+    if "files" in entry:
+        return entry
+    one = {"file": entry["file"], "sha256": entry["sha256"], "rows": entry["rows"]}
+    return {"files": [one], "sha256": entry["sha256"], "rows": entry["rows"]}
+
+
 def read_manifest(directory: Path | None = None) -> dict:
     path = (directory or lake_dir()) / MANIFEST
     if not path.exists():
         return {"tables": {}, "retired": []}
-    return json.loads(path.read_text())
+    manifest = json.loads(path.read_text())
+    manifest["tables"] = {table: _normalise(entry) for table, entry in manifest["tables"].items()}
+    return manifest
+
+
+def generation_sha256(parts: list[dict]) -> str:
+    """One digest for a table's set of files: its identity in a risk run's record of what it read."""
+    return hashlib.sha256("".join(f"{p['file']} {p['sha256']}\n" for p in parts).encode()).hexdigest()
 
 
 def files() -> dict[str, dict]:
-    """The current data file of each table: {"encounters": {"path", "sha256", "rows"}}; for recording which
-    extracts a risk run used. Tables never imported are absent."""
+    """The current data of each table: {"encounters": {"path", "paths", "sha256", "rows"}}; for recording which
+    extracts a risk run used. `paths` are the table's files in bucket order; `path` is the file when there is
+    one, else a name for the generation (`encounters-<digest>`, not a file); `sha256` is the generation's digest.
+    Tables never imported are absent."""
     directory = lake_dir()
-    return {
-        table: {"path": str(directory / entry["file"]), "sha256": entry["sha256"], "rows": entry["rows"]}
-        for table, entry in sorted(read_manifest(directory)["tables"].items())
-    }
+    out = {}
+    for table, entry in sorted(read_manifest(directory)["tables"].items()):
+        paths = [str(directory / part["file"]) for part in entry["files"]]
+        path = paths[0] if len(paths) == 1 else str(directory / f"{table}-{entry['sha256'][:16]}")
+        out[table] = {"path": path, "paths": paths, "sha256": entry["sha256"], "rows": entry["rows"]}
+    return out
 
 
 def empty_select(columns: dict[str, str]) -> str:
@@ -74,12 +107,28 @@ def typed_select(columns: dict[str, str], source: str) -> str:
     return f"SELECT {cols} FROM {source}"
 
 
-def parquet_source(path: Path | str) -> str:
+def parquet_source(path: Path | str | list) -> str:
+    if isinstance(path, list | tuple):
+        return "read_parquet([" + ", ".join(sql_literal(str(p)) for p in path) + "])"
     return "read_parquet(" + sql_literal(str(path)) + ")"
 
 
 def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def bucket_of(table: str, pseudonym: str) -> int:
+    """The bucket (file) of a pseudonym: its first hex digit, scaled to BUCKETS[table]."""
+    digit = HEX.find(pseudonym[:1].lower())
+    return max(digit, 0) * BUCKETS[table] // 16
+
+
+def bucket_sql(table: str, pseudonym: str) -> str:
+    """SQL twin of bucket_of over the expression `pseudonym`."""
+    if BUCKETS[table] == 1:
+        return "0"
+    digit = f"greatest(position(lower(substr({pseudonym}, 1, 1)) IN '{HEX}') - 1, 0)"
+    return f"CAST({digit} * {BUCKETS[table]} // 16 AS INTEGER)"
 
 
 def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
@@ -94,10 +143,25 @@ def attach_views(con: duckdb.DuckDBPyConnection) -> None:
     current = files()
     for table, columns in TABLES.items():
         if table in current:
-            body = typed_select(columns, parquet_source(current[table]["path"]))
+            body = typed_select(columns, parquet_source(current[table]["paths"]))
         else:
             body = empty_select(columns)
         con.execute(f"CREATE OR REPLACE VIEW {table} AS {body}")
+
+
+def person_source(table: str, pseudonym: str) -> str | None:
+    """A typed query of the rows of `table` that can belong to `pseudonym`: over the one file of its bucket (the
+    person timeline reads one file's footer, not all of them). None when the table has no data."""
+    directory = lake_dir()
+    entry = read_manifest(directory)["tables"].get(table)
+    if not entry:
+        return None
+    parts = entry["files"]
+    bucket = bucket_of(table, pseudonym)
+    chosen = [p for p in parts if p.get("bucket") == bucket] if all("bucket" in p for p in parts) else parts
+    if not chosen:
+        return f"({empty_select(TABLES[table])})"
+    return f"({typed_select(TABLES[table], parquet_source([directory / p['file'] for p in chosen]))})"
 
 
 @dataclass
@@ -105,7 +169,7 @@ class MergeResult:
     changed: bool
     rows_total: int  # rows in the table after the merge
     rows_changed: int  # incoming rows that were new or replaced an older version
-    path: Path | None
+    paths: list[Path]
 
 
 def _fsync(path: Path) -> None:
@@ -124,6 +188,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _drain(pending: list[int], cursor, write: Callable) -> list[dict]:
+    """Write buckets taken from the shared list `pending` until it is empty (list.pop is atomic)."""
+    done = []
+    while True:
+        try:
+            b = pending.pop(0)
+        except IndexError:
+            return done
+        if (part := write(b, cursor)) is not None:
+            done.append(part)
+
+
 class Writer:
     """Holds the lake's write lock; all changes go through `merge` (see `writing`)."""
 
@@ -135,34 +211,42 @@ class Writer:
     def scratch(self) -> Path:
         return self.directory / ".scratch"
 
-    def current_path(self, table: str) -> Path | None:
+    def current_paths(self, table: str) -> list[Path]:
         entry = self.manifest["tables"].get(table)
-        return self.directory / entry["file"] if entry else None
+        return [self.directory / part["file"] for part in entry["files"]] if entry else []
 
-    def merge(self, con: duckdb.DuckDBPyConnection, table: str, incoming: str) -> MergeResult:
-        """Merge the rows of DuckDB table `incoming` (the schema's columns, one row per key) into `table`.
+    def merge(self, con: duckdb.DuckDBPyConnection, table: str, incoming: str,
+              bucket_rows: Callable[[int], str] | None = None, count: int | None = None) -> MergeResult:
+        """Merge the rows of DuckDB relation `incoming` (the schema's columns, one row per key) into `table`.
 
         Per key the newer version wins; on an equal version the incoming row wins (a corrected re-delivery).
         An incoming row equal to the stored one in everything but the version is no change at all, so
-        re-importing the same or an overlapping extract leaves the files untouched."""
+        re-importing the same or an overlapping extract leaves the files untouched. When the table is empty, the
+        importer may say how to get there faster: `bucket_rows(b)`, a query of the rows of `incoming` in bucket b
+        already in FILE_ORDER (with exactly the schema's columns), and `count`, the number of rows of `incoming`."""
         columns, keys, version = TABLES[table], KEYS[table], VERSION[table]
-        current = self.current_path(table)
+        current = self.current_paths(table)
         cols = ", ".join(columns)
         order = ", ".join(FILE_ORDER[table])
-        if current is None:
+        in_bucket = bucket_sql(table, "pseudonym")
+        if not current:
             # An empty table: every incoming row is new (one row per key), so there is nothing to join.
-            changed = con.execute(f"SELECT count(*) FROM {incoming}").fetchone()[0]
+            changed = count if count is not None else con.execute(f"SELECT count(*) FROM {incoming}").fetchone()[0]
             if not changed:
-                return MergeResult(False, 0, 0, None)
-            rows = f"SELECT {cols} FROM {incoming} ORDER BY {order}"
+                return MergeResult(False, 0, 0, [])
+
+            def rows(b: int) -> str:
+                if bucket_rows:
+                    return bucket_rows(b)
+                return f"SELECT {cols} FROM {incoming} WHERE {in_bucket} = {b} ORDER BY {order}"
         else:
             on = " AND ".join(f"i.{k} = e.{k}" for k in keys)
             content = [c for c in columns if c not in keys and c != version]
             differs = " OR ".join(f"i.{c} IS DISTINCT FROM e.{c}" for c in content)
-            con.execute(f"CREATE OR REPLACE TEMP VIEW lake_existing AS "
+            con.execute(f"CREATE OR REPLACE VIEW lake_existing AS "
                         f"{typed_select(columns, parquet_source(current))}")
             con.execute(f"""
-                CREATE OR REPLACE TEMP TABLE lake_winners AS
+                CREATE OR REPLACE TABLE lake_winners AS
                 SELECT i.* FROM {incoming} i LEFT JOIN lake_existing e ON {on}
                 WHERE e.{keys[0]} IS NULL OR (i.{version} >= e.{version} AND ({differs}))
             """)
@@ -170,41 +254,67 @@ class Writer:
             if not changed:
                 total = con.execute("SELECT count(*) FROM lake_existing").fetchone()[0]
                 return MergeResult(False, total, 0, current)
-            rows = f"""
-                SELECT {cols} FROM lake_existing e
-                WHERE NOT EXISTS (SELECT 1 FROM lake_winners i WHERE {on})
-                UNION ALL SELECT {cols} FROM lake_winners
-                ORDER BY {order}
-            """
+
+            def rows(b: int) -> str:
+                return f"""
+                    SELECT {cols} FROM (
+                        SELECT {cols} FROM lake_existing e
+                        WHERE {in_bucket} = {b} AND NOT EXISTS (SELECT 1 FROM lake_winners i WHERE {on})
+                        UNION ALL SELECT {cols} FROM lake_winners WHERE {in_bucket} = {b}
+                    ) ORDER BY {order}
+                """
         self.scratch.mkdir(exist_ok=True)
-        tmp = self.scratch / f"{table}-{os.getpid()}.parquet"
-        con.execute("SET preserve_insertion_order = true")  # the file's rows in FILE_ORDER, whatever the caller set
-        con.execute(f"""
-            COPY ({rows}) TO {sql_literal(str(tmp))} ({PARQUET_OPTIONS})
-        """)
-        total = con.execute(f"SELECT count(*) FROM {parquet_source(tmp)}").fetchone()[0]
-        if current is not None:
+
+        def write(b: int, cursor: duckdb.DuckDBPyConnection) -> dict | None:
+            cursor.execute("SET preserve_insertion_order = true")  # the rows in FILE_ORDER, whatever was set
+            tmp = self.scratch / f"{table}-{b}-{os.getpid()}.parquet"
+            cursor.execute(f"COPY ({rows(b)}) TO {sql_literal(str(tmp))} ({PARQUET_OPTIONS})")
+            count = cursor.execute(f"SELECT count(*) FROM {parquet_source(tmp)}").fetchone()[0]
+            if not count:
+                tmp.unlink()
+                return None
+            _fsync(tmp)
+            sha = _sha256(tmp)
+            final = self.directory / f"{table}-{sha[:16]}.parquet"
+            os.replace(tmp, final)
+            return {"file": final.name, "sha256": sha, "rows": count, "bucket": b}
+
+        # Two buckets at a time, each on its own cursor (same database): one bucket's sort, its single-threaded
+        # stretches and its file's fsync and checksum overlap the other's work. Each file's bytes depend only on
+        # its rows.
+        workers = min(WRITERS, BUCKETS[table])
+        cursors = [con.cursor() for _ in range(workers)]
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                pending = list(range(BUCKETS[table]))
+                futures = [pool.submit(_drain, pending, cursor, write) for cursor in cursors]
+                written = [part for future in futures for part in future.result()]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+        parts = sorted(written, key=lambda part: part["bucket"])
+        if current:
             con.execute("DROP VIEW lake_existing; DROP TABLE lake_winners")
-        _fsync(tmp)
-        sha = _sha256(tmp)
-        final = self.directory / f"{table}-{sha[:16]}.parquet"
-        os.replace(tmp, final)
         _fsync(self.directory)
         checkpoint("lake-file-written")
-        self._commit(table, final, sha, total)
-        return MergeResult(True, total, changed, final)
+        total = sum(p["rows"] for p in parts)
+        self._commit(table, parts, total)
+        return MergeResult(True, total, changed, [self.directory / p["file"] for p in parts])
 
-    def _commit(self, table: str, final: Path, sha: str, rows: int) -> None:
+    def _commit(self, table: str, parts: list[dict], rows: int) -> None:
         now = dt.datetime.now(dt.UTC)
         old = self.manifest["tables"].get(table)
         cutoff = now - RETIRED_GRACE
+        names = {p["file"] for p in parts}
         retired = [
             r for r in self.manifest.get("retired", [])
-            if r["file"] != final.name and dt.datetime.fromisoformat(r["at"]) > cutoff
+            if r["file"] not in names and dt.datetime.fromisoformat(r["at"]) > cutoff
         ]
-        if old and old["file"] != final.name:
-            retired.append({"file": old["file"], "at": now.isoformat(timespec="seconds")})
-        tables = dict(self.manifest["tables"], **{table: {"file": final.name, "sha256": sha, "rows": rows}})
+        for part in (old or {}).get("files", []):
+            if part["file"] not in names:
+                retired.append({"file": part["file"], "at": now.isoformat(timespec="seconds")})
+        entry = {"files": parts, "sha256": generation_sha256(parts), "rows": rows}
+        tables = dict(self.manifest["tables"], **{table: entry})
         manifest = {"tables": dict(sorted(tables.items())), "retired": retired}
         tmp = self.scratch / f"manifest-{os.getpid()}.json"
         tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -217,7 +327,7 @@ class Writer:
     def sweep(self) -> None:
         """Remove what crashed writers left behind and files retired longer ago than RETIRED_GRACE."""
         shutil.rmtree(self.scratch, ignore_errors=True)
-        live = {entry["file"] for entry in self.manifest["tables"].values()}
+        live = {part["file"] for entry in self.manifest["tables"].values() for part in entry["files"]}
         cutoff = dt.datetime.now(dt.UTC) - RETIRED_GRACE
         keep = {r["file"] for r in self.manifest.get("retired", []) if dt.datetime.fromisoformat(r["at"]) > cutoff}
         for path in self.directory.glob("*.parquet"):

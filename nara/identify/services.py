@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -79,19 +80,24 @@ def import_extract(
         raise ValueError(f"unknown extract kind {kind!r}")
     path = Path(path)
     report_to = Path(report_path) if report_path else None
-    sha256 = file_sha256(path) if path.is_file() else ""
     fmt = file_format or sources.SUFFIXES.get(path.suffix.lower(), "")
     if batch is None:
         batch = ImportBatch.objects.create(
-            kind=kind, file_name=path.name[:255], file_sha256=sha256, file_format=fmt, started_by=user
+            kind=kind, file_name=path.name[:255], file_sha256="", file_format=fmt, started_by=user
         )
     else:
-        batch.file_sha256, batch.file_format = batch.file_sha256 or sha256, batch.file_format or fmt
+        batch.file_format = batch.file_format or fmt
         batch.status = ImportBatch.Status.RUNNING
-        batch.save(update_fields=["file_sha256", "file_format", "status"])
-    with _alive(batch):
+        batch.save(update_fields=["file_format", "status"])
+    # The file's checksum (gigabytes for a region's CSV) is computed beside the import, not before it: hashlib
+    # releases the GIL, so it overlaps DuckDB's work.
+    with ThreadPoolExecutor(max_workers=1) as pool, _alive(batch):
+        digest = pool.submit(file_sha256, path) if not batch.file_sha256 and path.is_file() else None
         fail_stale_batches()
         _import(batch, kind, path, accept_valid_rows, report_to, progress, file_format, extract_date)
+        if digest is not None and digest.exception() is None:
+            batch.file_sha256 = digest.result()
+            batch.save(update_fields=["file_sha256"])
     return batch
 
 
@@ -203,8 +209,9 @@ def _run(batch, writer, kind, path, fmt, accept_valid_rows, report_to, notify, e
         checkpoint("read")
 
         notify("validate", 0, batch.rows_read)
-        validate.validate(con, kind, today=now.date(), now=now)
-        outcome = validate.build_incoming(con, kind, key=settings.PSEUDONYM_KEY, extract_date=extract_date)
+        validate.validate(con, kind, today=now.date(), now=now, key=settings.PSEUDONYM_KEY)
+        incoming = validate.build_incoming(con, kind, extract_date=extract_date)
+        outcome = incoming.outcome
         batch.rows_rejected = outcome.rows_rejected
         notify("validate", batch.rows_read, batch.rows_read)
         checkpoint("validated")
@@ -221,7 +228,7 @@ def _run(batch, writer, kind, path, fmt, accept_valid_rows, report_to, notify, e
         checkpoint("keys-written")
 
         notify("write", 0, outcome.rows_valid)
-        merged = writer.merge(con, kind, "incoming")
+        merged = writer.merge(con, kind, "incoming", incoming.bucket_rows, count=outcome.rows_valid)
         notify("write", outcome.rows_valid, outcome.rows_valid)
     finally:
         con.close()
@@ -262,7 +269,7 @@ def _new_persons_sql(writer: lake.Writer, kind: str) -> str:
     if kind == contract.POPULATION:
         return "SELECT personnummer, pseudonym FROM persons"
     known = [f"SELECT pseudonym FROM {lake.parquet_source(p)}" for table in ("population", "encounters")
-             if (p := writer.current_path(table))]
+             if (p := writer.current_paths(table))]
     if not known:
         return "SELECT personnummer, pseudonym FROM persons"
     return f"SELECT personnummer, pseudonym FROM persons WHERE pseudonym NOT IN ({' UNION '.join(known)})"

@@ -7,8 +7,8 @@ reported error instead of a failed cast. Each date/time column also comes as `<c
 given) and `<column>__ts` (the value as a TIMESTAMP, NULL when it cannot be read): for a Parquet column that is
 already a DATE or TIMESTAMP these skip the round trip through text, with the same result.
 
-`src` is a view over the file (Parquet) or over the one table the file was read into (CSV), not a copy: each of
-its columns is computed only where a query uses it.
+`src` is a view over the file (Parquet), or over the scratch Parquet file a CSV is parsed into once, not a copy:
+each of its columns is computed only where a query uses it.
 """
 
 from __future__ import annotations
@@ -117,15 +117,22 @@ def _delimiter(path: Path) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(con, path: Path, delimiter: str) -> bool:
-    """Read into `raw_csv` (rowid = order in the file), rejects into `csv_rejects`; False on invalid UTF-8."""
+def _read_csv(con, path: Path, delimiter: str, scratch: Path) -> bool:
+    """Parse the file once into a scratch Parquet file of its text, in file order, and make `raw_csv` a view
+    over it (`file_row_number` = position among the rows read); rejects go into `csv_rejects`. False on
+    invalid UTF-8. The text is read from that file by each scan (a few columns at a time, compressed), so a
+    region's 5 GB CSV neither fills memory nor goes through DuckDB's spill files."""
     con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans")
+    scratch.mkdir(parents=True, exist_ok=True)
+    text = sql_literal(str(scratch / "extract-text.parquet"))
+    con.execute("SET preserve_insertion_order = true")  # file order: file_row_number is the row's position
     con.execute(f"""
-        CREATE OR REPLACE TABLE raw_csv AS SELECT * FROM read_csv({sql_literal(str(path))},
+        COPY (SELECT * FROM read_csv({sql_literal(str(path))},
             delim={sql_literal(delimiter)}, quote='"', escape='"', header=true, all_varchar=true,
             encoding='utf-8', strict_mode=false, store_rejects=true, rejects_table='csv_rejects',
-            rejects_scan='csv_scans')
+            rejects_scan='csv_scans')) TO {text} (FORMAT parquet, COMPRESSION snappy)
     """)
+    con.execute(f"CREATE OR REPLACE VIEW raw_csv AS SELECT * FROM read_parquet({text}, file_row_number=true)")
     bad = con.execute("SELECT count(*) FROM csv_rejects WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
     return bad == 0
 
@@ -143,12 +150,11 @@ def _to_utf8(path: Path, scratch: Path) -> Path:
 def _load_csv(con, kind: str, path: Path, scratch: Path) -> None:
     delimiter = _delimiter(path)
     try:
-        if not _read_csv(con, path, delimiter):
-            scratch.mkdir(parents=True, exist_ok=True)
-            _read_csv(con, _to_utf8(path, scratch), delimiter)
+        if not _read_csv(con, path, delimiter, scratch):
+            _read_csv(con, _to_utf8(path, scratch), delimiter, scratch)
     except duckdb.Error as error:
         raise ExtractRejected(_("Filen kunde inte läsas som CSV.")) from error
-    headers = [row[0] for row in con.execute("DESCRIBE raw_csv").fetchall()]
+    headers = [row[0] for row in con.execute("DESCRIBE raw_csv").fetchall() if row[0] != "file_row_number"]
     names = _contract_names(headers)
     # Rejected lines shift the line numbers of the rows after them: g = good rows before a rejected line.
     con.execute("""
@@ -156,8 +162,8 @@ def _load_csv(con, kind: str, path: Path, scratch: Path) -> None:
         SELECT line, min(error_type::VARCHAR) AS error_type FROM csv_rejects GROUP BY line
     """)
     if not con.execute("SELECT count(*) FROM csv_bad").fetchone()[0]:
-        # The usual case: line = position in the table + 2 (the header is line 1); src is a view over raw_csv.
-        con.execute(_select_src(kind, names, "rowid + 2", "raw_csv", create="VIEW"))
+        # The usual case: line = position among the rows + 2 (the header is line 1); src is a view over raw_csv.
+        con.execute(_select_src(kind, names, "file_row_number + 2", "raw_csv", create="VIEW"))
         return
     con.execute("""
         CREATE OR REPLACE TABLE csv_shift AS
@@ -165,15 +171,15 @@ def _load_csv(con, kind: str, path: Path, scratch: Path) -> None:
         FROM csv_bad;
         CREATE OR REPLACE TABLE csv_shift AS SELECT g, max(n) AS n FROM csv_shift GROUP BY g;
     """)
-    source = "(SELECT rowid AS k, * FROM raw_csv) r ASOF LEFT JOIN csv_shift s ON r.k >= s.g"
-    con.execute(_select_src(kind, names, "r.k + 2 + coalesce(s.n, 0)", source))
+    source = "raw_csv r ASOF LEFT JOIN csv_shift s ON r.file_row_number >= s.g"
+    con.execute(_select_src(kind, names, "r.file_row_number + 2 + coalesce(s.n, 0)", source))
     fields = _("Raden har fel antal fält.")
     quotes = _("Raden kunde inte läsas (citattecken eller tecken som inte går att läsa).")
     con.execute(f"""
         INSERT INTO src_errors SELECT line, NULL, CASE WHEN error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS')
             THEN {sql_literal(fields)} ELSE {sql_literal(quotes)} END, NULL FROM csv_bad
     """)
-    con.execute("DROP TABLE raw_csv")
+    con.execute("DROP VIEW raw_csv")
 
 
 # --- Parquet ----------------------------------------------------------------------------------------------

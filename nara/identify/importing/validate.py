@@ -2,12 +2,17 @@
 
 Creates, in the import's DuckDB connection:
 - `checked`: every row's typed values, computed once (the view `typed` names them), and `_bad`, whether any
-  per-row check failed; the lake's rows and the error messages are both derived from it;
+  per-row check failed; the lake's rows and the error messages are both derived from it. For encounters the
+  low-cardinality text columns (source system, unit, codes, diagnoses) are checked and normalised once per
+  distinct value, in dictionaries `d_<column>(raw, value, bad, e)`, and `checked` holds `e`, the value as a
+  small ENUM: a region's 30 M rows then fit in memory (~80 bytes a row) and each lake bucket is cut from it
+  cheaply;
 - `errors(_rad, falt, orsak, varde)`: one row per problem, Swedish reason; `varde` is the offending value except
   for personnummer (never shown) and values that look like one;
 - `incoming` (a view): the valid rows with the lake's columns (nara.identify.schema), keyed by pseudonym;
-- `persons(pid, personnummer, pseudonym)`: the canonical personnummer behind each pseudonym of `incoming`, for
-  the re-identification keys (it never leaves the operational side).
+- `persons(pid, personnummer, pseudonym, bucket)`: the canonical personnummer behind each pseudonym of
+  `incoming`, for the re-identification keys (it never leaves the operational side). `pid` numbers persons in
+  pseudonym order, so each lake bucket (a range of pseudonyms) is a range of pid.
 Each check is one set-based query; Python runs only for the few values outside the SQL rules' domains.
 Personnummer are parsed, and pseudonyms computed, once per distinct value, not once per row.
 """
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 import duckdb
 from django.utils.translation import gettext as _
 
-from nara.identify import schema
+from nara.identify import lake, schema
 from nara.identify.importing import contract, rules, sources
 from nara.identify.lake import sql_literal, typed_select
 
@@ -77,10 +82,9 @@ class Checks:
         `errors`. Every typed value is computed once, here; `errors` looks again only at the rows marked bad and
         at the candidates for duplicates, so a clean file costs one pass."""
         any_bad = " OR ".join([*(bad for _field, bad, _reason, _value in self.row_checks), *self.flags])
-        key = self.duplicate[0] if self.duplicate else "NULL"
         con.execute(f"""
             CREATE OR REPLACE TABLE checked AS
-            SELECT _rad, {output}, {key} AS _dup, coalesce({any_bad}, false) AS _bad FROM typed
+            SELECT _rad, {output}, coalesce({any_bad}, false) AS _bad FROM typed
         """)
         parts = ["SELECT _rad, falt, orsak, varde FROM src_errors"]  # rows that could not even be read
         if con.execute("SELECT count(*) FROM checked WHERE _bad").fetchone()[0]:
@@ -96,12 +100,20 @@ class Checks:
                 )""")
             parts += self.bad_parts
         if self.duplicate:
-            # Candidates by the key's value (a hash for text keys); the query checks the real key.
-            con.execute("""
-                CREATE OR REPLACE TABLE duplicate_rows AS SELECT _rad, _dup FROM checked
-                WHERE _dup IN (SELECT _dup FROM checked WHERE _dup IS NOT NULL GROUP BY _dup HAVING count(*) > 1)
+            # Candidates by the key's value (a hash for text keys; the query checks the real key). Sorting the
+            # 8-byte values and comparing neighbours costs far less than grouping millions of distinct keys.
+            key = self.duplicate[0]
+            con.execute(f"""
+                CREATE OR REPLACE TABLE duplicate_keys AS
+                SELECT DISTINCT d FROM (SELECT d, lag(d) OVER (ORDER BY d) AS previous
+                                        FROM (SELECT {key} AS d FROM checked) WHERE d IS NOT NULL)
+                WHERE d = previous
             """)
-            if con.execute("SELECT count(*) FROM duplicate_rows").fetchone()[0]:
+            if con.execute("SELECT count(*) FROM duplicate_keys").fetchone()[0]:
+                con.execute(f"""
+                    CREATE OR REPLACE TABLE duplicate_rows AS
+                    SELECT _rad, {key} AS _dup FROM checked WHERE {key} IN (SELECT d FROM duplicate_keys)
+                """)
                 parts.append(self.duplicate[1])
         order = {c: i for i, c in enumerate(contract.COLUMNS[self.kind])}
         position = " ".join(f"WHEN {sql_literal(c)} THEN {i}" for c, i in order.items())
@@ -161,26 +173,59 @@ def _duplicates(checks: Checks, key: str, source: str, columns: list[str], field
     """)
 
 
-def _prepare_personnummer(con, today: dt.date) -> None:
+def _prepare_personnummer(con, today: dt.date, key: str, *, enum: bool = False) -> None:
     """`pnr`: each distinct personnummer as written → `result` (canonical or '!' + reason) and `pid`, a number
-    per valid canonical personnummer (`canon`), which the rows carry instead of the text."""
-    con.execute("CREATE OR REPLACE TABLE pnr_values AS "
-                "SELECT DISTINCT personnummer AS raw FROM src WHERE personnummer IS NOT NULL")
+    per valid canonical personnummer (`canon`, with its pseudonym), which the rows carry instead of the text.
+    pid is the pseudonym's position in sorted order (from 0), the order of the lake's files. With `enum`, also
+    `pe`: the pseudonym as the ENUM type nara_pseudonym (same positions), so the lake's text is a cast away."""
+    _distinct_values(con, ["personnummer", *(DICTIONARIES if enum else ())])
+    con.execute("CREATE OR REPLACE TABLE pnr_values AS SELECT unnest(personnummer) AS raw FROM distinct_values")
     con.execute(f"CREATE OR REPLACE TABLE pnr_raw AS {rules.personnummer_sql('SELECT raw FROM pnr_values', today)}")
     con.execute(f"""
         CREATE OR REPLACE TABLE canon AS
-        SELECT CAST(row_number() OVER (ORDER BY result) AS INTEGER) AS pid, result AS canonical
-        FROM (SELECT DISTINCT result FROM pnr_raw WHERE NOT starts_with(result, '{rules.INVALID}'))
+        SELECT CAST(dense_rank() OVER (ORDER BY pseudonym) - 1 AS INTEGER) AS pid, canonical, pseudonym
+        FROM (SELECT canonical, {rules.pseudonym_sql('canonical', key)} AS pseudonym
+              FROM (SELECT DISTINCT result AS canonical FROM pnr_raw WHERE NOT starts_with(result, '{rules.INVALID}')))
     """)
-    con.execute("""
+    pe = ""
+    if enum:
+        con.execute("DROP TYPE IF EXISTS nara_pseudonym")
+        con.execute("CREATE TYPE nara_pseudonym AS ENUM (SELECT DISTINCT pseudonym FROM canon ORDER BY pseudonym)")
+        pe = ", CAST(c.pseudonym AS nara_pseudonym) AS pe"
+    con.execute(f"""
         CREATE OR REPLACE TABLE pnr AS
-        SELECT r.raw, r.result, c.pid FROM pnr_raw r LEFT JOIN canon c ON c.canonical = r.result
+        SELECT r.raw, r.result, c.pid{pe} FROM pnr_raw r LEFT JOIN canon c ON c.canonical = r.result
     """)
 
 
-def validate(con: duckdb.DuckDBPyConnection, kind: str, *, today: dt.date, now: dt.datetime) -> None:
+def _distinct_values(con, columns: list[str]) -> None:
+    """`distinct_values`: one row, for each column the list of its distinct non-NULL values in `src`, from one
+    scan (a CSV's text table is read once for all of them, not once per column)."""
+    lists = ", ".join(f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in columns)
+    con.execute(f"CREATE OR REPLACE TABLE distinct_values AS SELECT {lists} FROM src")
+
+
+def _dictionary(con, column: str, derived: dict[str, str], *, enum: str | None = None) -> None:
+    """`d_<column>(raw, <derived>)`: each distinct non-NULL value of `src.<column>` once (from `distinct_values`)
+    with the `derived` SQL expressions over `raw` (normalised value, check results), computed once per value
+    instead of once per row. With `enum` (an SQL expression over those columns), also `e`: its value as the
+    ENUM type nara_<column> of its distinct values (in sorted order), which is what `checked` keeps."""
+    extra = "".join(f", {expr} AS {name}" for name, expr in derived.items())
+    table = "d_base" if enum else f"d_{column}"
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT raw{extra} "
+                f"FROM (SELECT unnest({column}) AS raw FROM distinct_values)")
+    if enum:
+        con.execute(f"DROP TYPE IF EXISTS nara_{column}")
+        con.execute(f"CREATE TYPE nara_{column} AS ENUM "
+                    f"(SELECT DISTINCT v FROM (SELECT {enum} AS v FROM d_base) WHERE v IS NOT NULL ORDER BY v)")
+        con.execute(f"CREATE OR REPLACE TABLE d_{column} AS "
+                    f"SELECT *, CAST({enum} AS nara_{column}) AS e FROM d_base")
+        con.execute("DROP TABLE d_base")
+
+
+def validate(con: duckdb.DuckDBPyConnection, kind: str, *, today: dt.date, now: dt.datetime, key: str) -> None:
     """Create `checked` and `errors` (see the module docstring). The connection must have rules.register()."""
-    _prepare_personnummer(con, today)
+    _prepare_personnummer(con, today, key, enum=kind == contract.ENCOUNTERS)
     checks = Checks(kind)
     if kind == contract.POPULATION:
         output = _validate_population(con, checks, today)
@@ -218,34 +263,82 @@ def _validate_population(con, checks: Checks, today: dt.date) -> None:
     checks.add("dodsdatum", "death < birth", _("Dödsdatumet är före födelsedatumet."), "dodsdatum")
     _date_checks(checks, "uttagsdatum", "extracted", today)
     # pid is the canonical personnummer's number: the candidates are the exact duplicates.
-    _duplicates(checks, "pid", "(SELECT _rad, _dup AS pid FROM checked)", ["pid"], "personnummer",
+    _duplicates(checks, "pid", "(SELECT _rad, _dup AS pid FROM duplicate_rows)", ["pid"], "personnummer",
                 _("Personen finns redan på rad %(rad)s i filen."), None)
     return ("pid, birth AS birth_date, sex, kommunkod AS municipality_code, listad_enhet_hsaid AS listed_unit_hsa, "
             "death AS date_of_death, extracted")
 
 
+# Encounter columns checked and normalised once per distinct value: column → (what `checked` keeps,
+# {derived name: SQL over `raw`}). What it keeps is an SQL expression over the dictionary whose distinct values
+# make the ENUM type nara_<column> (1–2 bytes a row; the lake's text is a cast away), or None: the derived
+# `value` itself (a BOOLEAN). Secondary diagnoses are kept as their normalised codes joined by '|' (a code is
+# letters and digits only, so the list comes back by splitting).
+DICTIONARIES = {
+    "kallsystem": ("value", {"value": "raw"}),
+    "enhet_hsaid": ("value", {"value": "raw", "bad": f"NOT regexp_full_match(raw, '{HSA_SHAPE}')"}),
+    "vardtyp": ("value", {"value": code_sql("raw", contract.CARE_TYPES)}),
+    "kontaktform": ("value", {"value": code_sql("raw", contract.CONTACT_FORMS)}),
+    "yrke": ("value", {"value": "lower(raw)"}),
+    "planerad": (None, {"value": code_sql("raw", contract.PLANNED)}),
+    "huvuddiagnos": ("value", {"value": rules.icd10_sql("raw")}),
+    "bidiagnoser": ("array_to_string(value, '|')",
+                    {"value": rules.icd10_list_sql("raw"), "bad": f"list_contains(value, '{rules.INVALID}')"}),
+    "utskrivning_till": ("value", {"value": code_sql("raw", contract.DISPOSITIONS)}),
+}
+SECONDARY = "CAST(g.c_bidiagnoser AS VARCHAR)"
+# The lake's encounter columns from `checked` (alias g; c_<column> as kept there): casts, no joins.
+ENCOUNTER_OUTPUT = {
+    "source_system": "CAST(g.c_kallsystem AS VARCHAR)",
+    "encounter_id": "g.encounter_id",
+    "pseudonym": "CAST(g.pe AS VARCHAR)",
+    "unit_hsa": "CAST(g.c_enhet_hsaid AS VARCHAR)",
+    "care_type": "CAST(g.c_vardtyp AS VARCHAR)",
+    "contact_form": "CAST(g.c_kontaktform AS VARCHAR)",
+    "profession": "CAST(g.c_yrke AS VARCHAR)",
+    "start_at": "g.start_at",
+    "end_at": "g.end_at",
+    "planned": "g.c_planerad",
+    "main_diagnosis": "CAST(g.c_huvuddiagnos AS VARCHAR)",
+    # No field, or no codes in it: an empty list.
+    "secondary_diagnoses": f"CASE WHEN coalesce({SECONDARY}, '') = '' THEN [] ELSE string_split({SECONDARY}, '|') END",
+    "discharge_disposition": "CAST(g.c_utskrivning_till AS VARCHAR)",
+}
+
+
+def _dictionary_joins(source_alias: str) -> str:
+    """LEFT JOINs of every dictionary by the row's raw value (for `typed`)."""
+    return " ".join(f"LEFT JOIN d_{c} {c} ON {c}.raw = {source_alias}.{c}" for c in DICTIONARIES)
+
+
 def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) -> None:
+    for column, (kept, derived) in DICTIONARIES.items():
+        _dictionary(con, column, derived, enum=kept)
+    codes = ", ".join(f"{c}.{'e' if kept else 'value'} AS c_{c}" for c, (kept, _derived) in DICTIONARIES.items())
     con.execute(f"""
         CREATE OR REPLACE VIEW typed AS
-        SELECT s.*, p.result AS pnr, p.pid,
+        SELECT s.*, p.result AS pnr, p.pid, p.pe,
                CASE WHEN NOT starts_with(p.result, '{rules.INVALID}') THEN p.result END AS canonical,
-               {code_sql('vardtyp', contract.CARE_TYPES)} AS care_type,
-               {code_sql('kontaktform', contract.CONTACT_FORMS)} AS contact_form,
+               {codes},
+               enhet_hsaid.bad AS enhet_hsaid_bad,
+               vardtyp.value AS care_type,
+               kontaktform.value AS contact_form,
                start__ts AS start_at,
                slut__ts AS end_at,
-               {code_sql('planerad', contract.PLANNED)} AS planned,
-               {rules.icd10_sql('huvuddiagnos')} AS main_diagnosis,
-               {rules.icd10_list_sql('bidiagnoser')} AS secondary_diagnoses,
-               {code_sql('utskrivning_till', contract.DISPOSITIONS)} AS discharge_disposition,
+               planerad.value AS planned,
+               huvuddiagnos.value AS main_diagnosis,
+               coalesce(bidiagnoser.value, []) AS secondary_diagnoses,
+               bidiagnoser.bad AS bidiagnoser_bad,
+               utskrivning_till.value AS discharge_disposition,
                andrad__ts AS version_at
-        FROM src s LEFT JOIN pnr p ON p.raw = s.personnummer
+        FROM src s LEFT JOIN pnr p ON p.raw = s.personnummer {_dictionary_joins('s')}
     """)
     for field in ("kallsystem", "kontakt_id"):
         checks.required(field)
     _personnummer_checks(checks)
     checks.required("enhet_hsaid")
-    checks.add("enhet_hsaid", f"NOT regexp_full_match(enhet_hsaid, '{HSA_SHAPE}')",
-               _("Ogiltigt HSA-id (t.ex. SE2321000131-E000000000001)."), "enhet_hsaid")
+    checks.add("enhet_hsaid", "enhet_hsaid_bad", _("Ogiltigt HSA-id (t.ex. SE2321000131-E000000000001)."),
+               "enhet_hsaid")
     checks.required("vardtyp")
     _code_check(checks, "vardtyp", "care_type",
                 _("Okänd vårdtyp. Tillåtna: %(words)s.") % {"words": _allowed(schema.CARE_TYPES)})
@@ -260,7 +353,7 @@ def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) 
     icd_reason = _("Ogiltig ICD-10-kod (förväntat t.ex. I50.9 eller I509).")
     checks.add("huvuddiagnos", f"main_diagnosis = '{rules.INVALID}'", icd_reason, "huvuddiagnos")
     bad_element = f"list_contains(secondary_diagnoses, '{rules.INVALID}')"
-    checks.add_marked_query(bad_element, f"""
+    checks.add_marked_query("bidiagnoser_bad", f"""
         SELECT _rad, 'bidiagnoser', {sql_literal(icd_reason)}, raw FROM (
             SELECT _rad, unnest({rules.secondary_raw_sql('bidiagnoser')}) AS raw, unnest(secondary_diagnoses) AS code
             FROM bad_typed WHERE {bad_element})
@@ -268,42 +361,71 @@ def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) 
     _code_check(checks, "utskrivning_till", "discharge_disposition",
                 _("Okänt värde för utskrivning till. Tillåtna: %(words)s.") % {"words": _allowed(schema.DISPOSITIONS)})
     _timestamp_checks(checks, "andrad", "version_at", now)
-    _duplicates(checks, "CASE WHEN kallsystem IS NOT NULL AND kontakt_id IS NOT NULL "
-                        "THEN hash(kallsystem, kontakt_id) END",
+    # Over `checked`: c_kallsystem is NULL exactly when kallsystem is empty (one code per distinct value).
+    _duplicates(checks, "CASE WHEN c_kallsystem IS NOT NULL AND encounter_id IS NOT NULL "
+                        "THEN hash(c_kallsystem, encounter_id) END",
                 "src", ["kallsystem", "kontakt_id"], "kontakt_id",
                 _("Vårdkontakten finns redan på rad %(rad)s i filen."), "kontakt_id")
-    return ("pid, kallsystem AS source_system, kontakt_id AS encounter_id, enhet_hsaid AS unit_hsa, care_type, "
-            "contact_form, lower(yrke) AS profession, start_at, end_at, planned, main_diagnosis, "
-            "secondary_diagnoses, discharge_disposition, version_at")
+    return ("pid, pe, kontakt_id AS encounter_id, start_at, end_at, version_at, "
+            + ", ".join(f"c_{c}" for c in DICTIONARIES))
 
 
-def build_incoming(con: duckdb.DuckDBPyConnection, kind: str, *, key: str, extract_date: dt.date) -> Outcome:
-    """Create `persons` and the view `incoming` from the rows without errors; pseudonyms are computed once per
-    person."""
+@dataclass
+class Incoming:
+    """The valid rows for the lake: the view `incoming` (the schema's columns) and, per lake bucket, a query of
+    its rows that reads only that bucket's range of pid from `checked` (for lake.Writer.merge)."""
+
+    outcome: Outcome
+    select: str  # the rows, with a {where} placeholder for a condition on `g` (checked)
+    columns: dict[str, str]
+    ranges: dict[int, tuple[int, int]]  # bucket → (first pid, last pid)
+    order: str  # FILE_ORDER over `good` (alias g)
+
+    def bucket_rows(self, bucket: int) -> str:
+        """The rows of one lake bucket in the lake's file order (lake.FILE_ORDER: pid follows the pseudonym):
+        only this bucket's range of pid is read from `checked`, and sorted while its rows are still small
+        (codes); the text is cast from them afterwards, which keeps the order."""
+        low, high = self.ranges.get(bucket, (0, -1))
+        rows = self.select.format(where=f"g.pid BETWEEN {low} AND {high}", order=f"ORDER BY {self.order}")
+        return typed_select(self.columns, "(" + rows + ")")
+
+
+def build_incoming(con: duckdb.DuckDBPyConnection, kind: str, *, extract_date: dt.date) -> Incoming:
+    """Create `persons` and the view `incoming` from the rows without errors (pseudonyms were computed once per
+    person, in `canon`)."""
     errors = con.execute("SELECT count(*) FROM errors").fetchone()[0]
     rejected = con.execute("SELECT count(DISTINCT _rad) FROM errors").fetchone()[0] if errors else 0
     without_errors = " AND NOT EXISTS (SELECT 1 FROM errors e WHERE e._rad = c._rad)" if errors else ""
-    con.execute(f"CREATE OR REPLACE TEMP VIEW good AS SELECT * FROM checked c WHERE NOT _bad{without_errors}")
+    table = "population" if kind == contract.POPULATION else "encounters"
+    # Not TEMP: the lake writes its buckets on several cursors of this database.
+    con.execute(f"CREATE OR REPLACE VIEW good AS SELECT * FROM checked c WHERE NOT _bad{without_errors}")
+    bucket = lake.bucket_sql(table, "pseudonym")
+    # Every valid personnummer of a file without bad rows belongs to a good row: no need to look.
+    someone_bad = errors or con.execute("SELECT count(*) FROM checked WHERE _bad").fetchone()[0]
+    only_good = " WHERE pid IN (SELECT pid FROM good)" if someone_bad else ""
     con.execute(f"""
         CREATE OR REPLACE TABLE persons AS
-        SELECT pid, canonical AS personnummer, {rules.pseudonym_sql('canonical', key)} AS pseudonym
-        FROM canon WHERE pid IN (SELECT pid FROM good)
+        SELECT pid, canonical AS personnummer, pseudonym, {bucket} AS bucket FROM canon{only_good}
     """)
+    ranges = {b: (low, high) for b, low, high in con.execute(
+        "SELECT bucket, min(pid), max(pid) FROM persons GROUP BY bucket").fetchall()}
     extract_sql = f"DATE '{extract_date.isoformat()}'"
     if kind == contract.POPULATION:
         select = f"""
-            SELECT p.pseudonym, birth_date, sex, municipality_code, listed_unit_hsa, date_of_death,
+            SELECT pid, p.pseudonym, birth_date, sex, municipality_code, listed_unit_hsa, date_of_death,
                    coalesce(extracted, {extract_sql}) AS extract_date
-            FROM good g JOIN persons p USING (pid)
+            FROM good g JOIN persons p USING (pid) WHERE {{where}} {{order}}
         """
     else:
+        values = ", ".join(f"{expr} AS {name}" for name, expr in ENCOUNTER_OUTPUT.items())
         select = f"""
-            SELECT source_system, encounter_id, p.pseudonym, unit_hsa, care_type, contact_form, profession, start_at,
-                   end_at, planned, main_diagnosis, secondary_diagnoses, discharge_disposition,
-                   coalesce(version_at, CAST({extract_sql} AS TIMESTAMP)) AS version_at
-            FROM good g JOIN persons p USING (pid)
+            SELECT {values}, coalesce(g.version_at, CAST({extract_sql} AS TIMESTAMP)) AS version_at
+            FROM (SELECT * FROM good g WHERE {{where}} {{order}}) g
         """
     columns = schema.POPULATION if kind == contract.POPULATION else schema.ENCOUNTERS
-    con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {typed_select(columns, f'({select})')}")
+    con.execute(f"CREATE OR REPLACE VIEW incoming AS "
+                f"{typed_select(columns, '(' + select.format(where='true', order='') + ')')}")
     valid = con.execute("SELECT count(*) FROM good WHERE pid IS NOT NULL").fetchone()[0]
-    return Outcome(valid, rejected, errors)
+    order = "g.pid" if table == "population" else \
+        "g.pid, CAST(g.c_kallsystem AS VARCHAR), g.encounter_id"  # = pseudonym, source_system, encounter_id
+    return Incoming(Outcome(valid, rejected, errors), select, columns, ranges, order)
