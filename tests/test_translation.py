@@ -226,7 +226,7 @@ def test_every_entry_is_translated_with_the_same_placeholders(catalogue):
 def test_no_entry_is_left_in_swedish(catalogue):
     """A msgstr with Swedish letters is almost always an untranslated copy (Nära itself, and proper names
     of Swedish places and organisations inside a sentence, are the known exceptions)."""
-    allowed = re.compile(r"Nära|Vårdcentralen|Hemsjukvården|Marks kommun|Vårdguiden|NPÖ")
+    allowed = re.compile(r"Nära|Vårdcentralen|Hemsjukvården|Marks kommun|Vårdguiden|NPÖ|Gösta|SÄS NÄVA")
     suspicious = [
         label(e) for e in catalogue[1:] for s in e["msgstr"] if re.search("[åäöÅÄÖ]", allowed.sub("", s))
     ]

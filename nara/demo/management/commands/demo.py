@@ -150,8 +150,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demopersoner: %(names)s.") % {"names": names})
         self.stdout.write(_(
-            "De är listade på Vårdcentralen Kinna och finns i Hemsjukvården Marks vårdteam men har inget "
-            "samtycke: logga in som anna.ssk, registrera ett samtycke och se att Marks kommuns uppgifter visas."
+            "De är listade på Vårdcentralen Kinna och finns i Hemsjukvården Marks vårdteam. Astrid, Gösta och "
+            "Margit har inget samtycke: logga in som anna.ssk, registrera ett samtycke och se att Marks kommuns "
+            "uppgifter visas. Ingvar har en fastställd SIP med uppföljning den här veckan, Margit en palliativ "
+            "vårdplan, och Gösta skrevs in på SÄS NÄVA i morse (nils.avd skickar inskrivningsmeddelandet)."
         ))
 
     def print_signins(self) -> None:
