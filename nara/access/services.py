@@ -16,12 +16,6 @@ from nara.core.models import ConcurrentEditError
 from nara.directory.roles import Capability
 
 
-def _stamp(actor: Actor, record) -> None:
-    record.recorded_by_unit_id = actor.unit_id
-    record.recorded_by_org_id = actor.org_id
-    record.recorded_by_id = actor.user_id
-
-
 @transaction.atomic
 def register_consent(actor: Actor, person_id, form) -> Consent:
     """The person lets the actor's organisation take part of other organisations' data."""
@@ -29,7 +23,7 @@ def register_consent(actor: Actor, person_id, form) -> Consent:
     consent = form.save(commit=False)
     consent.person = access.person
     consent.receiving_org_id = actor.org_id
-    _stamp(actor, consent)
+    consent.stamp(actor)
     consent.save()
     form.save_m2m()
     audit.record(
@@ -70,7 +64,7 @@ def register_consents_between(
             representative_name=representative_name,
             representative_relation=representative_relation,
         )
-        _stamp(actor, consent)
+        consent.stamp(actor)
         consent.save()
         consent.source_orgs.set(sources)
         audit.record(
@@ -135,7 +129,7 @@ def register_block(actor: Actor, person_id, note: str) -> Block:
     """The person blocks the actor's organisation's data from being shared with other organisations."""
     access = gate.require_write(actor, person_id, Capability.CONSENT, "access:block")
     block = Block(person=access.person, blocked_org_id=actor.org_id, note=note)
-    _stamp(actor, block)
+    block.stamp(actor)
     block.save()
     audit.record(actor, person_id, Action.CREATE, "access.block", block.pk, access.basis, "access:block")
     return block

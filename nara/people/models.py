@@ -99,6 +99,12 @@ class PersonRecord(VersionedModel):
     class Meta:
         abstract = True
 
+    def stamp(self, actor) -> None:
+        """Record who records it: the actor's unit, organisation and user (an access.policy.Actor)."""
+        self.recorded_by_unit_id = actor.unit_id
+        self.recorded_by_org_id = actor.org_id
+        self.recorded_by_id = actor.user_id
+
 
 class DatedQuerySet(models.QuerySet):
     def current(self, on=None):

@@ -9,19 +9,13 @@ from nara.audit.models import Action
 from nara.directory.roles import Capability
 
 
-def _stamp(actor: Actor, record) -> None:
-    record.recorded_by_unit_id = actor.unit_id
-    record.recorded_by_org_id = actor.org_id
-    record.recorded_by_id = actor.user_id
-
-
 @transaction.atomic
 def create_record(actor: Actor, person_id, form, context: str):
     """Save a new relative, fixed contact or care-team entry from a valid ModelForm."""
     access = gate.require_write(actor, person_id, Capability.PERSON_DATA, context)
     record = form.save(commit=False)
     record.person = access.person
-    _stamp(actor, record)
+    record.stamp(actor)
     record.save()
     audit.record(
         actor, access.person.pk, Action.CREATE, record._meta.label_lower, record.pk, access.basis, context

@@ -16,11 +16,7 @@ Public functions other parts of Nära use (the person overview, the work lists, 
 ``cfs_history(actor, access, context) -> gate.Visible``
     Every CFS rating the actor may see, newest first (``.shown``), and the hidden groups (``.hidden``); logged.
 
-``cfs_due_person_ids(person_ids, on=None, org_id=None) -> dict[person_id, date]``
-    For work lists: when each person's next CFS rating is due, computed in two queries whatever the number of
-    persons (no query per person). Persons never rated and without a noted change are left out. Ratings and
-    changes dated after ``on`` (default today) are ignored; with ``org_id`` only that organisation's ratings and
-    changes count. Pure data: the caller decides who may see the persons (gate.visible_persons) and logs.
+The work list's CFS due dates are computed in worklist_selectors, per organisation as the gate allows.
 """
 
 from __future__ import annotations
@@ -28,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,24 +127,6 @@ def latest_cfs(actor: Actor, access: gate.PersonAccess, context: str) -> dict | 
     used = [*ratings[:2], *changes[:1]]
     gate.filter_records(actor, access, used, context)  # logs exactly what the summary is built from
     return summarise(access.person, ratings, changes, access.now.date())
-
-
-def cfs_due_person_ids(person_ids, on: dt.date | None = None, org_id=None) -> dict:
-    on = on or timezone.localdate()
-    ids = list(person_ids)
-    ratings = FrailtyAssessment.objects.filter(person_id__in=ids, rated_on__lte=on)
-    changes = ConditionChange.objects.filter(person_id__in=ids, noted_on__lte=on)
-    if org_id is not None:
-        ratings = ratings.filter(recorded_by_org_id=org_id)
-        changes = changes.filter(recorded_by_org_id=org_id)
-    last_rated = dict(ratings.values("person_id").annotate(m=Max("rated_on")).values_list("person_id", "m"))
-    last_change = dict(changes.values("person_id").annotate(m=Max("noted_on")).values_list("person_id", "m"))
-    out = {}
-    for pid in set(last_rated) | set(last_change):
-        due_on = due.cfs_due(last_rated.get(pid), last_change.get(pid))
-        if due_on is not None:
-            out[pid] = due_on
-    return out
 
 
 # --- pages -----------------------------------------------------------------------------------------------------

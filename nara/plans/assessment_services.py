@@ -22,11 +22,6 @@ HABITUAL_REQUIRED = gettext_lazy(
 )
 
 
-def _stamp(actor: Actor, record) -> None:
-    record.recorded_by_unit_id = actor.unit_id
-    record.recorded_by_org_id = actor.org_id
-    record.recorded_by_id = actor.user_id
-
 
 def _log(actor, access, action, record, context):
     audit.record(actor, access.person.pk, action, record._meta.label_lower, record.pk, access.basis, context)
@@ -46,7 +41,7 @@ def record_cfs(actor: Actor, person_id, form, context: str) -> FrailtyAssessment
     record = form.save(commit=False)
     record.person = access.person
     _check_rating(record)
-    _stamp(actor, record)
+    record.stamp(actor)
     record.save()
     _log(actor, access, Action.CREATE, record, context)
     return record
@@ -70,7 +65,7 @@ def note_condition_change(actor: Actor, person_id, form, context: str) -> Condit
     access = gate.require_write(actor, person_id, Capability.PERSON_DATA, context)
     record = form.save(commit=False)
     record.person = access.person
-    _stamp(actor, record)
+    record.stamp(actor)
     record.save()
     _log(actor, access, Action.CREATE, record, context)
     return record
@@ -97,7 +92,7 @@ def record_assessment(actor: Actor, person_id, template: Template, data: dict, c
     access = gate.require_write(actor, person_id, Capability.PERSON_DATA, context)
     record = StructuredAssessment(person=access.person)
     _fill(record, template, data)
-    _stamp(actor, record)
+    record.stamp(actor)
     record.save()
     _log(actor, access, Action.CREATE, record, context)
     return record

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from nara.access import gate
 from nara.audit.models import Action
+from nara.core.forms import add_validation_errors
 from nara.core.models import ConcurrentEditError
 from nara.plans import assessment_selectors as selectors
 from nara.plans import assessment_services as services
@@ -24,15 +25,6 @@ def _expected_version(request) -> int:
         return int(request.POST.get("version", ""))
     except ValueError:
         return -1
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, exc)
 
 
 def index(request, person_id):
@@ -76,7 +68,7 @@ def cfs_new(request, person_id):
         try:
             record = services.record_cfs(actor, person_id, form, "plans:cfs_new")
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("CFS-bedömningen är sparad."))
             return redirect("plans:cfs_detail", person_id, record.pk)
@@ -102,7 +94,7 @@ def cfs_edit(request, person_id, pk):
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Ändringen är sparad."))
             return redirect("plans:cfs_detail", person_id, pk)

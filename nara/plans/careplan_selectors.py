@@ -127,11 +127,6 @@ def active_limitations(
 # --- CFS -------------------------------------------------------------------------------------------------
 
 
-def latest_cfs(actor: Actor, access: gate.PersonAccess, context: str) -> dict | None:
-    """Latest visible CFS rating with trend and due date: the assessments area's summary (logged there)."""
-    return assessment_selectors.latest_cfs(actor, access, context)
-
-
 def cfs_hidden(actor: Actor, access: gate.PersonAccess) -> list[gate.HiddenGroup]:
     """Which organisations' CFS ratings the actor may not see (nothing shown, so nothing logged)."""
     qs = FrailtyAssessment.objects.filter(person_id=access.person.pk).select_related("recorded_by_org")
@@ -230,7 +225,7 @@ def care_request(actor: Actor, person_id, context: str, action: str = Action.REA
         Sip.objects.filter(person=person, updated_at__date__gte=since).select_related("recorded_by_org"),
         context,
     )
-    latest = latest_cfs(actor, access, context)
+    latest = assessment_selectors.latest_cfs(actor, access, context)
     fixed = people_selectors.records(actor, access, "fixed_contacts", context)
     relatives = people_selectors.records(actor, access, "relatives", context)
     team = people_selectors.records(actor, access, "care_team", context)

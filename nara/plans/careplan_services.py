@@ -38,11 +38,6 @@ def _require_physician(actor: Actor, person_id, what: str) -> None:
         raise gate.AccessDenied(what, person_id)
 
 
-def _stamp(actor: Actor, record) -> None:
-    record.recorded_by_unit_id = actor.unit_id
-    record.recorded_by_org_id = actor.org_id
-    record.recorded_by_id = actor.user_id
-
 
 def _log(actor, access, action, record, context):
     audit.record(actor, access.person.pk, action, record._meta.label_lower, record.pk, access.basis, context)
@@ -65,7 +60,7 @@ def create_care_plan(actor: Actor, person_id, kind: str, form, context: str) -> 
         plan.responsible_physician_id = actor.user_id
     if kind == CarePlan.Kind.PALLIATIVE:
         plan.review_due = due.palliative_review_due(plan.established_on, plan.review_due)
-    _stamp(actor, plan)
+    plan.stamp(actor)
     plan.save()
     _log(actor, access, Action.CREATE, plan, context)
     return plan
@@ -128,7 +123,7 @@ def create_limitation(actor: Actor, person_id, form, context: str) -> TreatmentL
     limitation = form.save(commit=False)
     limitation.person = access.person
     limitation.decided_by_id = actor.user_id
-    _stamp(actor, limitation)
+    limitation.stamp(actor)
     limitation.save()
     _log(actor, access, Action.CREATE, limitation, context)
     return limitation
@@ -161,7 +156,7 @@ def save_prepared_care_request(actor: Actor, person_id, form, expected_version: 
     record = form.save(commit=False)
     if record.pk is None:
         record.person = access.person
-        _stamp(actor, record)
+        record.stamp(actor)
         record.save()
         _log(actor, access, Action.CREATE, record, context)
     else:
@@ -177,7 +172,7 @@ def create_referral(actor: Actor, person_id, form, context: str):
     referral = form.save(commit=False)
     referral.person = access.person
     referral.sent_at = timezone.now()
-    _stamp(actor, referral)
+    referral.stamp(actor)
     referral.save()
     _log(actor, access, Action.CREATE, referral, context)
     return referral

@@ -17,7 +17,7 @@ from nara.access import gate
 from nara.access.policy import Actor
 from nara.directory.models import Unit
 from nara.people.models import CareTeamMember, FixedContact
-from nara.plans import careplan_selectors, contract_selectors
+from nara.plans import assessment_selectors, careplan_selectors, contract_selectors
 from nara.plans.models import CarePlan, Sip, SipAction, SipMeeting, SipStatus
 
 
@@ -111,7 +111,7 @@ def for_person(actor: Actor, access: gate.PersonAccess, context: str, contacts_l
     )
     careplan_selectors.with_review_due(plans.shown, today)
     contracts = contract_selectors.active_contracts(actor, access, context)
-    cfs = careplan_selectors.latest_cfs(actor, access, context)
+    cfs = assessment_selectors.latest_cfs(actor, access, context)
 
     # Open actions of the SIPs shown (their visibility is the SIP's), grouped by responsible organisation.
     actions = (

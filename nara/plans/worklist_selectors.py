@@ -60,8 +60,8 @@ class WorkList:
 def _cfs_due_visible(actor: Actor, person_qs, facts: dict, now) -> dict:
     """person_id -> the date a new CFS rating is due, counting only ratings and changes the actor may see.
 
-    cfs_due_person_ids (assessment_selectors) counts every organisation's ratings; here each organisation's
-    latest date is weighed by the gate's decision, still in two queries.
+    Each organisation's latest date is weighed by the gate's decision, in two queries whatever the number of
+    persons.
     """
     rated: dict = defaultdict(dict)
     for pid, org_id, last in (

@@ -70,11 +70,6 @@ def _actor_org_kind(actor: Actor) -> str:
     return Organisation.objects.filter(pk=actor.org_id).values_list("kind", flat=True).first() or ""
 
 
-def _stamp(actor: Actor, record) -> None:
-    record.recorded_by_unit_id = actor.unit_id
-    record.recorded_by_org_id = actor.org_id
-    record.recorded_by_id = actor.user_id
-
 
 def _log(actor, access, action, record, context):
     audit.record(actor, access.person.pk, action, record._meta.label_lower, record.pk, access.basis, context)
@@ -192,7 +187,7 @@ def request_enrolment(actor: Actor, person_id, data: dict, context: str) -> Home
         home_health_unit=municipality_home_health_unit(person.pk, person.municipality_id, today),
         physician_unit=unit if unit.kind == Unit.Kind.HEALTH_CENTRE else person.listed_unit,
     )
-    _stamp(actor, enrolment)
+    enrolment.stamp(actor)
     enrolment.save()
     _log(actor, access, Action.CREATE, enrolment, context)
     enrolment.consents_registered = consents

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from nara.core.forms import add_validation_errors
 from nara.core.models import ConcurrentEditError
 from nara.directory.roles import Capability
 from nara.transitions import enrolment_selectors as selectors
@@ -25,16 +26,6 @@ from nara.transitions.enrolment_forms import (
 CTX_PAGE = "transitions:enrolment"
 CTX_REQUEST = "transitions:enrolment_request"
 CTX_DETAIL = "transitions:enrolment_detail"
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-    else:
-        for e in exc.messages:
-            form.add_error(None, e)
 
 
 def enrolment(request, person_id):
@@ -57,7 +48,7 @@ def enrolment_request(request, person_id):
             if hasattr(exc, "error_dict") and "criteria" in exc.error_dict:
                 for e in exc.error_dict.pop("criteria"):
                     form.add_error(None, e)
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Begäran om inskrivning i hemsjukvård är skickad till kommunen."))
             return redirect("transitions:enrolment_detail", person_id, record.pk)
@@ -136,7 +127,7 @@ def enrolment_detail(request, person_id, pk):
             except ConcurrentEditError as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, message)
                 return redirect("transitions:enrolment_detail", person_id, pk)

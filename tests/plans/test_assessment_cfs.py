@@ -4,8 +4,6 @@ of one's own records with the version check, and the selectors other parts use."
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,34 +185,6 @@ def test_cfs_page_shows_chart_table_and_trend(anna, w):
     assert 'data-testid="cfs-chart"' in body and "<polyline" in body
     assert "3 – Klarar sig bra" in body and "6 – Måttligt skör" in body
     assert "Stigande (mer skör): från 3 till 6" in body
-
-
-def test_due_person_ids_in_a_fixed_number_of_queries(w):
-    other = f.person(listed_unit=w.vc)
-    never = f.person(listed_unit=w.vc)
-    b.cfs_rating(w, score=5, rated_on=dt.date(2026, 1, 1))
-    from nara.plans.models import FrailtyAssessment as FA
-
-    FA.objects.create(
-        person=other,
-        score=3,
-        rated_on=dt.date(2025, 6, 1),
-        habitual_status_confirmed=True,
-        rater=w.vc_nurse,
-        recorded_by_unit=w.vc,
-        recorded_by_org=w.region,
-        recorded_by=w.vc_nurse,
-    )
-    b.condition_change(w, noted_on=dt.date(2026, 2, 1))
-    with CaptureQueriesContext(connection) as ctx:
-        result = sel.cfs_due_person_ids([w.person.pk, other.pk, never.pk], on=dt.date(2026, 3, 1))
-    assert len(ctx.captured_queries) == 2
-    assert result == {w.person.pk: dt.date(2026, 2, 1), other.pk: dt.date(2026, 6, 1)}
-    # Only one organisation's ratings and changes, when asked.
-    assert sel.cfs_due_person_ids([w.person.pk], on=dt.date(2026, 3, 1), org_id=w.mark.pk) == {}
-
-
-# --- other organisations -------------------------------------------------------------------------------------------
 
 
 def test_other_orgs_rating_hidden_without_consent_and_shown_with(anna, w):
