@@ -52,7 +52,6 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--explain", action="append", default=[], help="EXPLAIN ANALYZE statements starting so"
     )
-    parser.add_argument("--writers", type=int, help="buckets written at the same time (lake.WRITERS)")
     args = parser.parse_args(argv)
     data = ROOT / "var" / "bench" / "data" / f"scale-{args.scale:g}-seed-{args.seed}"
     work = ROOT / "var" / "bench" / f"profile-{args.scale:g}"
@@ -108,10 +107,6 @@ def main(argv=None) -> int:
             return Timed(duckdb.connect(*a, **k), log, args.explain)
 
     services.duckdb = Shim()
-    if args.writers:
-        from nara.identify import lake
-
-        lake.WRITERS = args.writers
     path = data / ("encounters.csv" if args.csv else "encounters.parquet")
     t0, c0 = time.perf_counter(), time.process_time()
     stages = []

@@ -401,7 +401,6 @@ def build_incoming(con: duckdb.DuckDBPyConnection, kind: str, *, extract_date: d
     rejected = con.execute("SELECT count(DISTINCT _rad) FROM errors").fetchone()[0] if errors else 0
     without_errors = " AND NOT EXISTS (SELECT 1 FROM errors e WHERE e._rad = c._rad)" if errors else ""
     table = "population" if kind == contract.POPULATION else "encounters"
-    # Not TEMP: the lake writes its buckets on several cursors of this database.
     con.execute(f"CREATE OR REPLACE VIEW good AS SELECT * FROM checked c WHERE NOT _bad{without_errors}")
     bucket = lake.bucket_sql(table, "pseudonym")
     # Every valid personnummer of a file without bad rows belongs to a good row: no need to look.
