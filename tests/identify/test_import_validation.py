@@ -69,6 +69,12 @@ ENCOUNTER_CASES = [
      "Ogiltigt HSA-id (t.ex. SE2321000131-E000000000001). (värde: ”vårdcentralen”)"),
     ({"kallsystem": ""}, "kallsystem", "Värde saknas."),
     ({"kontakt_id": "K-1"}, "kontakt_id", "Vårdkontakten finns redan på rad 2 i filen. (värde: ”K-1”)"),
+    # Spaces around a value are not part of it: only spaces is no value, and a padded key is the same key.
+    ({"kallsystem": "   "}, "kallsystem", "Värde saknas."),
+    ({"personnummer": "  "}, "personnummer", "Värde saknas."),
+    ({"vardtyp": " "}, "vardtyp", "Värde saknas."),
+    ({"kallsystem": " Cosmic ", "kontakt_id": " K-1"}, "kontakt_id",
+     "Vårdkontakten finns redan på rad 2 i filen. (värde: ”K-1”)"),
 ]
 
 
@@ -213,3 +219,18 @@ def test_fhir_problems_are_reported_by_line(lake_dir, tmp_path):
 def test_contract_columns_cover_the_schema():
     assert set(contract.ALIASES.values()) <= set(contract.COLUMNS["population"]) | set(contract.COLUMNS["encounters"])
     assert dt.date  # keep the import list honest for readers: dates are parsed in SQL, not here
+
+
+def test_values_are_read_without_the_spaces_around_them(lake_dir, tmp_path):
+    """Exports pad fields; every field means the same with or without spaces around it (one is left blank)."""
+    padded = {column: f"  {value} " for column, value in GOOD.items()}
+    padded["utskrivning_till"] = "   "
+    path = write_csv(tmp_path / "kontakter.csv", list(GOOD), [list(padded.values())])
+    batch = import_extract("encounters", path)
+    assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
+    with lake.connect() as con:
+        row = con.execute("SELECT source_system, encounter_id, unit_hsa, care_type, contact_form, profession, planned, "
+                          "main_diagnosis, secondary_diagnoses, discharge_disposition FROM encounters").fetchall()
+    assert row == [("Cosmic", "K-1", "SE2321000131-E000000000201", "inpatient", "physical", "läkare", False, "I509",
+                    ["E119", "N183"], None)]
+    assert list(ReidentificationKey.objects.values_list("personnummer", flat=True)) == ["19320314-2413"]

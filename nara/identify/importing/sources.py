@@ -1,11 +1,13 @@
-"""Load an extract file into DuckDB as text: table `src` (`_rad` + the contract's columns, trimmed, '' → NULL)
+"""Load an extract file into DuckDB as text: `src` (`_rad` + the contract's columns, trimmed, '' → NULL)
 and table `src_errors` (rows that could not even be read: wrong number of fields, broken quotes, bad JSON).
 
 `_rad` is what a person looks up in the file: the line number for CSV (the header is line 1) and NDJSON, the
 row number (from 1) for Parquet. Everything stays text here; validation parses it, so one bad value becomes one
 reported error instead of a failed cast. Each date/time column also comes as `<column>__present` (a value is
 given) and `<column>__ts` (the value as a TIMESTAMP, NULL when it cannot be read): for a Parquet column that is
-already a DATE or TIMESTAMP these skip the round trip through text, with the same result.
+already a DATE or TIMESTAMP these skip the round trip through text, with the same result. Every other column
+also comes as `<column>__raw`, the text as the file holds it (not trimmed): validation trims and checks each
+distinct value once (validate._dictionary) instead of trimming every row.
 
 `src` is a view over the file (Parquet), or over the scratch Parquet file a CSV is parsed into once, not a copy:
 each of its columns is computed only where a query uses it.
@@ -76,14 +78,16 @@ def _select_src(kind: str, names: dict[str, str], row_expr: str, source: str, ex
             % {"columns": ", ".join(missing)}
         )
     parts = [f"{row_expr} AS _rad"]
+    raw_parts = []
     for column in contract.COLUMNS[kind]:
         if column in names:
             value = (exprs or {}).get(column) or f'CAST("{names[column]}" AS VARCHAR)'
             text = f"nullif(trim({value}), '')"
         else:
-            text = "CAST(NULL AS VARCHAR)"
+            value = text = "CAST(NULL AS VARCHAR)"
         parts.append(f"{text} AS {column}")
         if column not in TEMPORAL:
+            raw_parts.append((column, value))
             continue
         if column in (native or {}):
             raw = f'"{names[column]}"'
@@ -92,7 +96,13 @@ def _select_src(kind: str, names: dict[str, str], row_expr: str, source: str, ex
         else:
             parts.append(f"{text} IS NOT NULL AS {column}__present")
             parts.append(f"{timestamp_sql(text)} AS {column}__ts")
-    return f"CREATE OR REPLACE {create} src AS SELECT {', '.join(parts)} FROM {source}"
+    if create == "VIEW":
+        parts += [f"{value} AS {column}__raw" for column, value in raw_parts]
+        return f"CREATE OR REPLACE VIEW src AS SELECT {', '.join(parts)} FROM {source}"
+    # A table holds the trimmed text once; its `__raw` columns are that text (trimming it again changes nothing).
+    raw = ", ".join(f"{column} AS {column}__raw" for column, _value in raw_parts)
+    return (f"CREATE OR REPLACE TABLE src_rows AS SELECT {', '.join(parts)} FROM {source}; "
+            f"CREATE OR REPLACE VIEW src AS SELECT *, {raw} FROM src_rows")
 
 
 def _contract_names(headers: list[str]) -> dict[str, str]:

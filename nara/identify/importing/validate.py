@@ -4,7 +4,7 @@ Creates, in the import's DuckDB connection:
 - `checked`: every row's typed values, computed once (the view `typed` names them), and `_bad`, whether any
   per-row check failed; the lake's rows and the error messages are both derived from it. For encounters the
   low-cardinality text columns (source system, unit, codes, diagnoses) are checked and normalised once per
-  distinct value, in dictionaries `d_<column>(raw, value, bad, e)`, and `checked` holds `e`, the value as a
+  distinct value, in dictionaries `d_<column>(key, raw, value, bad, e)`, and `checked` holds `e`, the value as a
   small ENUM: a region's 30 M rows then fit in memory (~80 bytes a row) and each lake bucket is cut from it
   cheaply;
 - `errors(_rad, falt, orsak, varde)`: one row per problem, Swedish reason; `varde` is the offending value except
@@ -174,13 +174,15 @@ def _duplicates(checks: Checks, key: str, source: str, columns: list[str], field
 
 
 def _prepare_personnummer(con, today: dt.date, key: str, *, enum: bool = False) -> None:
-    """`pnr`: each distinct personnummer as written → `result` (canonical or '!' + reason) and `pid`, a number
+    """`pnr`: each distinct personnummer as written (`key`; `raw` trimmed) → `result` (canonical or '!' + reason) and `pid`, a number
     per valid canonical personnummer (`canon`, with its pseudonym), which the rows carry instead of the text.
     pid is the pseudonym's position in sorted order (from 0), the order of the lake's files. With `enum`, also
     `pe`: the pseudonym as the ENUM type nara_pseudonym (same positions), so the lake's text is a cast away."""
     _distinct_values(con, ["personnummer", *(DICTIONARIES if enum else ())])
-    con.execute("CREATE OR REPLACE TABLE pnr_values AS SELECT unnest(personnummer) AS raw FROM distinct_values")
-    con.execute(f"CREATE OR REPLACE TABLE pnr_raw AS {rules.personnummer_sql('SELECT raw FROM pnr_values', today)}")
+    con.execute("CREATE OR REPLACE TABLE pnr_values AS "
+                "SELECT key, nullif(trim(key), '') AS raw FROM (SELECT unnest(personnummer) AS key FROM distinct_values)")
+    values = "SELECT DISTINCT raw FROM pnr_values WHERE raw IS NOT NULL"
+    con.execute(f"CREATE OR REPLACE TABLE pnr_raw AS {rules.personnummer_sql(values, today)}")
     con.execute(f"""
         CREATE OR REPLACE TABLE canon AS
         SELECT CAST(dense_rank() OVER (ORDER BY pseudonym) - 1 AS INTEGER) AS pid, canonical, pseudonym
@@ -194,26 +196,29 @@ def _prepare_personnummer(con, today: dt.date, key: str, *, enum: bool = False) 
         pe = ", CAST(c.pseudonym AS nara_pseudonym) AS pe"
     con.execute(f"""
         CREATE OR REPLACE TABLE pnr AS
-        SELECT r.raw, r.result, c.pid{pe} FROM pnr_raw r LEFT JOIN canon c ON c.canonical = r.result
+        SELECT v.key, v.raw, r.result, c.pid{pe}
+        FROM pnr_values v LEFT JOIN pnr_raw r USING (raw) LEFT JOIN canon c ON c.canonical = r.result
     """)
 
 
 def _distinct_values(con, columns: list[str]) -> None:
-    """`distinct_values`: one row, for each column the list of its distinct non-NULL values in `src`, from one
-    scan (a CSV's text table is read once for all of them, not once per column)."""
-    lists = ", ".join(f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in columns)
+    """`distinct_values`: one row, for each column the list of the distinct non-NULL values of `src.<column>__raw`
+    (as the file holds them, not trimmed), from one scan (a CSV's text is read once for all of them)."""
+    lists = ", ".join(f"list(DISTINCT {c}__raw) FILTER (WHERE {c}__raw IS NOT NULL) AS {c}" for c in columns)
     con.execute(f"CREATE OR REPLACE TABLE distinct_values AS SELECT {lists} FROM src")
 
 
 def _dictionary(con, column: str, derived: dict[str, str], *, enum: str | None = None) -> None:
-    """`d_<column>(raw, <derived>)`: each distinct non-NULL value of `src.<column>` once (from `distinct_values`)
-    with the `derived` SQL expressions over `raw` (normalised value, check results), computed once per value
-    instead of once per row. With `enum` (an SQL expression over those columns), also `e`: its value as the
-    ENUM type nara_<column> of its distinct values (in sorted order), which is what `checked` keeps."""
+    """`d_<column>(key, raw, <derived>)`: each distinct non-NULL value of `src.<column>__raw` once (`key`, from
+    `distinct_values`), `raw` its text as `src.<column>` has it (trimmed, '' → NULL), and the `derived` SQL
+    expressions over `raw` (normalised value, check results), computed once per value instead of once per row.
+    With `enum` (an SQL expression over those columns), also `e`: its value as the ENUM type nara_<column> of its
+    distinct values (in sorted order), which is what `checked` keeps."""
     extra = "".join(f", {expr} AS {name}" for name, expr in derived.items())
     table = "d_base" if enum else f"d_{column}"
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT raw{extra} "
-                f"FROM (SELECT unnest({column}) AS raw FROM distinct_values)")
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT key, raw{extra} "
+                f"FROM (SELECT key, nullif(trim(key), '') AS raw "
+                f"      FROM (SELECT unnest({column}) AS key FROM distinct_values))")
     if enum:
         con.execute(f"DROP TYPE IF EXISTS nara_{column}")
         con.execute(f"CREATE TYPE nara_{column} AS ENUM "
@@ -236,9 +241,10 @@ def validate(con: duckdb.DuckDBPyConnection, kind: str, *, today: dt.date, now: 
 
 def _validate_population(con, checks: Checks, today: dt.date) -> None:
     valid = f"NOT starts_with(p.result, '{rules.INVALID}')"
+    columns, source = _src_joined([])
     con.execute(f"""
         CREATE OR REPLACE VIEW typed AS
-        SELECT s.*, p.result AS pnr, p.pid,
+        SELECT {columns}, p.result AS pnr, p.pid,
                CASE WHEN {valid} THEN {rules.birth_date_sql('p.result')} END AS birth,
                CASE WHEN {valid} THEN {rules.sex_sql('p.result')} END AS sex,
                CAST(fodelsedatum__ts AS DATE) AS stated_birth,
@@ -246,7 +252,7 @@ def _validate_population(con, checks: Checks, today: dt.date) -> None:
                CAST(dodsdatum__ts AS DATE) AS death,
                CAST(uttagsdatum__ts AS DATE) AS extracted,
                CASE WHEN {valid} THEN p.result END AS canonical
-        FROM src s LEFT JOIN pnr p ON p.raw = s.personnummer
+        FROM {source}
     """)
     _personnummer_checks(checks)
     _date_checks(checks, "fodelsedatum", "stated_birth", today)
@@ -309,18 +315,23 @@ ENCOUNTER_OUTPUT = {
 }
 
 
-def _dictionary_joins(source_alias: str) -> str:
-    """LEFT JOINs of every dictionary by the row's raw value (for `typed`)."""
-    return " ".join(f"LEFT JOIN d_{c} {c} ON {c}.raw = {source_alias}.{c}" for c in DICTIONARIES)
+def _src_joined(columns) -> tuple[str, str]:
+    """(`s.*` item, FROM clause) for `typed`: `src` (alias s) joined with `pnr` (alias p) and the dictionaries of
+    `columns` (alias: the column's name) by the file's own text (`__raw`), with `personnummer` and those columns
+    taken from the dictionaries' trimmed text, so the rows are not trimmed one by one."""
+    replaced = ", ".join(["p.raw AS personnummer", *(f"{c}.raw AS {c}" for c in columns)])
+    joins = "".join(f" LEFT JOIN d_{c} {c} ON {c}.key = s.{c}__raw" for c in columns)
+    return f"s.* REPLACE ({replaced})", f"src s LEFT JOIN pnr p ON p.key = s.personnummer__raw{joins}"
 
 
 def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) -> None:
     for column, (kept, derived) in DICTIONARIES.items():
         _dictionary(con, column, derived, enum=kept)
     codes = ", ".join(f"{c}.{'e' if kept else 'value'} AS c_{c}" for c, (kept, _derived) in DICTIONARIES.items())
+    columns, source = _src_joined(list(DICTIONARIES))
     con.execute(f"""
         CREATE OR REPLACE VIEW typed AS
-        SELECT s.*, p.result AS pnr, p.pid, p.pe,
+        SELECT {columns}, p.result AS pnr, p.pid, p.pe,
                CASE WHEN NOT starts_with(p.result, '{rules.INVALID}') THEN p.result END AS canonical,
                {codes},
                enhet_hsaid.bad AS enhet_hsaid_bad,
@@ -334,7 +345,7 @@ def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) 
                bidiagnoser.bad AS bidiagnoser_bad,
                utskrivning_till.value AS discharge_disposition,
                andrad__ts AS version_at
-        FROM src s LEFT JOIN pnr p ON p.raw = s.personnummer {_dictionary_joins('s')}
+        FROM {source}
     """)
     for field in ("kallsystem", "kontakt_id"):
         checks.required(field)
