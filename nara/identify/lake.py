@@ -208,11 +208,14 @@ class Writer:
 
         Per key the newer version wins; on an equal version the incoming row wins (a corrected re-delivery).
         An incoming row equal to the stored one in everything but the version is no change at all, so
-        re-importing the same or an overlapping extract leaves the files untouched. When the table is empty, the
-        importer may say how to get there faster: `bucket_rows(b)`, a query of the rows of `incoming` in bucket b
+        re-importing the same or an overlapping extract leaves the files untouched; otherwise only the buckets
+        that get new or replaced rows are written again (a monthly extract rewrites the files of its persons, not
+        the region's lake, when it touches few of them). When the table is empty, the importer may say how to get
+        there faster: `bucket_rows(b)`, a query of the rows of `incoming` in bucket b
         already in FILE_ORDER (with exactly the schema's columns), and `count`, the number of rows of `incoming`."""
         columns, keys, version = TABLES[table], KEYS[table], VERSION[table]
         current = self.current_paths(table)
+        kept: list[dict] = []  # parts of the current generation that stay as they are
         cols = ", ".join(columns)
         order = ", ".join(FILE_ORDER[table])
         in_bucket = bucket_sql(table, "pseudonym")
@@ -226,6 +229,8 @@ class Writer:
                 if bucket_rows:
                     return bucket_rows(b)
                 return f"SELECT {cols} FROM {incoming} WHERE {in_bucket} = {b} ORDER BY {order}"
+
+            to_write = range(BUCKETS[table])
         else:
             on = " AND ".join(f"i.{k} = e.{k}" for k in keys)
             content = [c for c in columns if c not in keys and c != version]
@@ -241,11 +246,24 @@ class Writer:
             if not changed:
                 total = con.execute("SELECT count(*) FROM lake_existing").fetchone()[0]
                 return MergeResult(False, total, 0, current)
+            touched = {b for (b,) in con.execute(f"SELECT DISTINCT {in_bucket} FROM lake_winners").fetchall()}
+            old_parts = self.manifest["tables"][table]["files"]
+            by_bucket = {}
+            if all("bucket" in part for part in old_parts):  # else a lake from before the split: rewrite it all
+                for part in old_parts:
+                    by_bucket.setdefault(part["bucket"], []).append(self.directory / part["file"])
+                kept = [part for part in old_parts if part["bucket"] not in touched]
+            to_write = sorted(touched) if by_bucket else range(BUCKETS[table])
 
             def rows(b: int) -> str:
+                # A bucket's stored rows are in its own file (when the lake says which); the others are not read.
+                existing = "lake_existing"
+                if by_bucket:
+                    existing = f"({typed_select(columns, parquet_source(by_bucket[b]))})" if b in by_bucket else \
+                        f"({empty_select(columns)})"
                 return f"""
                     SELECT {cols} FROM (
-                        SELECT {cols} FROM lake_existing e
+                        SELECT {cols} FROM {existing} e
                         WHERE {in_bucket} = {b} AND NOT EXISTS (SELECT 1 FROM lake_winners i WHERE {on})
                         UNION ALL SELECT {cols} FROM lake_winners WHERE {in_bucket} = {b}
                     ) ORDER BY {order}
@@ -266,7 +284,7 @@ class Writer:
         con.execute("SET preserve_insertion_order = true")  # the rows in FILE_ORDER, whatever was set
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending = []
-            for b in range(BUCKETS[table]):
+            for b in to_write:
                 tmp = self.scratch / f"{table}-{b}-{os.getpid()}.parquet"
                 con.execute(f"COPY ({rows(b)}) TO {sql_literal(str(tmp))} ({PARQUET_OPTIONS})")
                 count = con.execute(f"SELECT count(*) FROM {parquet_source(tmp)}").fetchone()[0]
@@ -275,7 +293,7 @@ class Writer:
                 else:
                     tmp.unlink()
             written = [future.result() for future in pending]
-        parts = sorted(written, key=lambda part: part["bucket"])
+        parts = sorted(kept + written, key=lambda part: part["bucket"])
         if current:
             con.execute("DROP VIEW lake_existing; DROP TABLE lake_winners")
         _fsync(self.directory)

@@ -158,3 +158,27 @@ def test_a_lake_written_before_the_split_is_read_and_merged(lake_dir, tmp_path, 
     )
     check_layout()
     assert not old.exists() or old.name in {r["file"] for r in lake.read_manifest()["retired"]}
+
+
+def test_a_merge_rewrites_only_the_buckets_it_changes(lake_dir, tmp_path):
+    import_extract("encounters", write_csv(tmp_path / "a.csv", HEADER, rows("2026-03-02 00:00")))
+    before = {p["bucket"]: p for p in parts()}
+    inodes = {b: (lake_dir / p["file"]).stat().st_ino for b, p in before.items()}
+    # A newer version of one person's encounters: only that person's bucket gets a new file.
+    one = [r for r in rows("2026-03-05 00:00") if r[2] == PERSONS[0]]
+    one[0][6] = "2026-02-01 08:00"
+    import_extract("encounters", write_csv(tmp_path / "b.csv", HEADER, one), extract_date=dt.date(2026, 3, 6))
+    from nara.core.personnummer import parse
+
+    touched = lake.bucket_of("encounters", pseudonym(parse(PERSONS[0]).canonical))
+    after = {p["bucket"]: p for p in parts()}
+    assert after.keys() == before.keys()
+    assert {b for b in after if after[b] != before[b]} == {touched}
+    # Not even written again with the same bytes: the other files are the very same files.
+    assert {b for b, p in after.items() if (lake_dir / p["file"]).stat().st_ino != inodes[b]} == {touched}
+    check_layout()
+    with lake.connect() as con:
+        starts = con.execute(
+            "SELECT start_at FROM encounters WHERE source_system = 'Cosmic' AND encounter_id = '0-0'"
+        ).fetchall()
+    assert starts == [(dt.datetime(2026, 2, 1, 8, 0),)]
