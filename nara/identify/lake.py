@@ -51,8 +51,10 @@ HEX = "0123456789abcdef"
 MANIFEST = "manifest.json"
 RETIRED_GRACE = dt.timedelta(hours=6)
 ROW_GROUP_SIZE = 122_880  # DuckDB's default, stated so that output never depends on a changed default
-# zstd level 1: about half the write time of the default level 3 for files ~10 % larger.
-PARQUET_OPTIONS = f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
+# zstd level 1: about half the write time of the default level 3 for files ~10 % larger. No bloom filters (5 %
+# of the write time): the files are sorted by pseudonym, so min/max statistics already find a person's row groups.
+PARQUET_OPTIONS = (f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_SIZE}, "
+                   "WRITE_BLOOM_FILTER false")
 
 
 def lake_dir() -> Path:

@@ -293,25 +293,24 @@ DICTIONARIES = {
     "utskrivning_till": ("value", {"value": code_sql("raw", contract.DISPOSITIONS)}),
 }
 SECONDARY = "CAST(g.c_bidiagnoser AS VARCHAR)"
-# The lake's encounter columns from `checked` (alias g; c_<column> as kept there): no joins. The low-cardinality
-# text columns stay ENUMs: Parquet stores an ENUM as ordinary dictionary-encoded text (read back as VARCHAR), and
-# DuckDB's writer takes the ENUM's dictionary as it is instead of hashing every string again (a third less write
-# time). The pseudonym is cast: its ENUM holds every person of the file, and written as such gives larger files.
+# The lake's encounter columns from `checked` (alias g; c_<column> as kept there): casts, no joins. The ENUMs are
+# cast to text before the Parquet writer sees them: it writes an ENUM column faster, but with a dictionary that
+# depends on which thread wrote which row group, so the same rows would not always give the same bytes.
 ENCOUNTER_OUTPUT = {
-    "source_system": "g.c_kallsystem",
+    "source_system": "CAST(g.c_kallsystem AS VARCHAR)",
     "encounter_id": "g.encounter_id",
     "pseudonym": "CAST(g.pe AS VARCHAR)",
-    "unit_hsa": "g.c_enhet_hsaid",
-    "care_type": "g.c_vardtyp",
-    "contact_form": "g.c_kontaktform",
-    "profession": "g.c_yrke",
+    "unit_hsa": "CAST(g.c_enhet_hsaid AS VARCHAR)",
+    "care_type": "CAST(g.c_vardtyp AS VARCHAR)",
+    "contact_form": "CAST(g.c_kontaktform AS VARCHAR)",
+    "profession": "CAST(g.c_yrke AS VARCHAR)",
     "start_at": "g.start_at",
     "end_at": "g.end_at",
     "planned": "g.c_planerad",
-    "main_diagnosis": "g.c_huvuddiagnos",
+    "main_diagnosis": "CAST(g.c_huvuddiagnos AS VARCHAR)",
     # No field, or no codes in it: an empty list.
     "secondary_diagnoses": f"CASE WHEN coalesce({SECONDARY}, '') = '' THEN [] ELSE string_split({SECONDARY}, '|') END",
-    "discharge_disposition": "g.c_utskrivning_till",
+    "discharge_disposition": "CAST(g.c_utskrivning_till AS VARCHAR)",
 }
 
 
@@ -394,7 +393,6 @@ class Incoming:
     columns: dict[str, str]
     ranges: dict[int, tuple[int, int]]  # bucket → (first pid, last pid)
     order: str  # FILE_ORDER over `good` (alias g)
-    typed: bool  # whether bucket rows need typed_select (population); encounters' ENUM columns are written as such
 
     def bucket_rows(self, bucket: int) -> str:
         """The rows of one lake bucket in the lake's file order (lake.FILE_ORDER: pid follows the pseudonym):
@@ -402,7 +400,7 @@ class Incoming:
         (codes); the text is cast from them afterwards, which keeps the order."""
         low, high = self.ranges.get(bucket, (0, -1))
         rows = self.select.format(where=f"g.pid BETWEEN {low} AND {high}", order=f"ORDER BY {self.order}")
-        return typed_select(self.columns, "(" + rows + ")") if self.typed else rows
+        return typed_select(self.columns, "(" + rows + ")")
 
 
 def build_incoming(con: duckdb.DuckDBPyConnection, kind: str, *, extract_date: dt.date) -> Incoming:
@@ -442,4 +440,4 @@ def build_incoming(con: duckdb.DuckDBPyConnection, kind: str, *, extract_date: d
     valid = con.execute("SELECT count(*) FROM good WHERE pid IS NOT NULL").fetchone()[0]
     # = pseudonym, source_system, encounter_id: an ENUM sorts by its values' positions, which are in text order.
     order = "g.pid" if table == "population" else "g.pid, g.c_kallsystem, g.encounter_id"
-    return Incoming(Outcome(valid, rejected, errors), select, columns, ranges, order, typed=table == "population")
+    return Incoming(Outcome(valid, rejected, errors), select, columns, ranges, order)
