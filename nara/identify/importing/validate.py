@@ -192,7 +192,8 @@ def _prepare_personnummer(con, today: dt.date, key: str, *, enum: bool = False) 
     pe = ""
     if enum:
         con.execute("DROP TYPE IF EXISTS nara_pseudonym")
-        con.execute("CREATE TYPE nara_pseudonym AS ENUM (SELECT DISTINCT pseudonym FROM canon ORDER BY pseudonym)")
+        # canon has one row per pseudonym (distinct personnummer, distinct HMACs), pid in pseudonym order.
+        con.execute("CREATE TYPE nara_pseudonym AS ENUM (SELECT pseudonym FROM canon ORDER BY pid)")
         pe = ", CAST(c.pseudonym AS nara_pseudonym) AS pe"
     con.execute(f"""
         CREATE OR REPLACE TABLE pnr AS
