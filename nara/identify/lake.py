@@ -241,14 +241,15 @@ class Writer:
                         f"{typed_select(columns, parquet_source(current))}")
             con.execute(f"""
                 CREATE OR REPLACE TABLE lake_winners AS
-                SELECT i.* FROM {incoming} i LEFT JOIN lake_existing e ON {on}
+                SELECT i.*, {bucket_sql(table, "i.pseudonym")} AS lake_bucket
+                FROM {incoming} i LEFT JOIN lake_existing e ON {on}
                 WHERE e.{keys[0]} IS NULL OR (i.{version} >= e.{version} AND ({differs}))
             """)
             changed = con.execute("SELECT count(*) FROM lake_winners").fetchone()[0]
             if not changed:
                 total = con.execute("SELECT count(*) FROM lake_existing").fetchone()[0]
                 return MergeResult(False, total, 0, current)
-            touched = {b for (b,) in con.execute(f"SELECT DISTINCT {in_bucket} FROM lake_winners").fetchall()}
+            touched = {b for (b,) in con.execute("SELECT DISTINCT lake_bucket FROM lake_winners").fetchall()}
             old_parts = self.manifest["tables"][table]["files"]
             by_bucket = {}
             if all("bucket" in part for part in old_parts):  # else a lake from before the split: rewrite it all
@@ -266,8 +267,9 @@ class Writer:
                 return f"""
                     SELECT {cols} FROM (
                         SELECT {cols} FROM {existing} e
-                        WHERE {in_bucket} = {b} AND NOT EXISTS (SELECT 1 FROM lake_winners i WHERE {on})
-                        UNION ALL SELECT {cols} FROM lake_winners WHERE {in_bucket} = {b}
+                        WHERE {in_bucket} = {b} AND NOT EXISTS (
+                            SELECT 1 FROM lake_winners i WHERE i.lake_bucket = {b} AND {on})
+                        UNION ALL SELECT {cols} FROM lake_winners WHERE lake_bucket = {b}
                     ) ORDER BY {order}
                 """
         self.scratch.mkdir(exist_ok=True)
