@@ -9,7 +9,8 @@
    database and lake are untouched), and check that both give byte-identical lake files,
 3. run the full risk run (`nara identify run`) on the lake and the pandas reference
    (benchmarks/reference_pandas.py) on the same lake files, and compare the results exactly,
-4. print sizes, machine, times, rows per second, peak memory (max RSS of each stage's process) and the ratio,
+4. import a month's extract into that lake (the merge path: 1 % newer versions, 4 % new encounters),
+5. print sizes, machine, times, rows per second, peak memory (max RSS of each stage's process) and the ratio,
    with PASS/FAIL against the targets of issue 3, and save them as var/bench/results-scale-<s>.json.
 
 Every timed stage runs in its own process; its wall time and peak RSS (wait4's ru_maxrss) are measured from here.
@@ -177,6 +178,25 @@ def risk_run(env: dict, reference_date: dt.date) -> tuple[Stage, Path, float | N
     return stage, Path(path), seconds
 
 
+def monthly_extract(encounters: Path, out: Path) -> int:
+    """A month's extract for the region lake, cut from the benchmark's own encounters: 1 % of them delivered again
+    with a newer version and another main diagnosis, and 4 % more as new encounters (ids with '-N'). Importing it
+    takes the merge path a region runs every month (its rows are spread over every bucket of the lake)."""
+    import duckdb
+
+    source = f"read_parquet('{encounters}')"
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"""
+            COPY (SELECT * REPLACE ('J44.1' AS huvuddiagnos, TIMESTAMP '2026-11-20 12:00' AS andrad)
+                  FROM {source} WHERE hash(kontakt_id) % 100 = 0
+                  UNION ALL
+                  SELECT * REPLACE (kontakt_id || '-N' AS kontakt_id) FROM {source} WHERE hash(kontakt_id) % 25 = 1)
+            TO '{out}' (FORMAT parquet, COMPRESSION zstd)
+        """)
+        return con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0]
+
+
 def reference_run(env: dict, reference_date: dt.date, out: Path) -> Stage:
     return measure("pandas reference", [PYTHON, "-m", "benchmarks.reference_pandas", "--lake", env["NARA_LAKE_DIR"],
                                          "--date", reference_date.isoformat(), "--out", str(out)], env)
@@ -227,6 +247,7 @@ def report(r: dict) -> str:
         f"{r['reference_split']['compute_seconds']} s computing",
         f"ratio pandas / DuckDB engine: {r['ratio']:.1f}×  (target ≥ {MIN_RATIO:g}×)  {verdict(r['ratio'] >= MIN_RATIO)}",
         f"CSV and Parquet imports give identical lake files: {'yes' if r['lakes_identical'] else 'NO'}",
+        f"a month into the lake (1 % newer versions, 4 % new encounters): {r.get('month', '')}",
         f"engine and pandas reference agree: {'yes' if not r['differences'] else 'NO'} "
         f"({r['compared_rows']} rows compared)",
     ]
@@ -281,6 +302,12 @@ def main(argv=None) -> int:
         ref_path = run_dir / "reference.parquet"
         ref = reference_run(env, reference_date, ref_path)
         add(ref)
+        # Last, so that the risk run and the reference above read the lake as imported.
+        month_path = run_dir / "monthly.parquet"
+        rows_month = monthly_extract(files["encounters_parquet"], month_path)
+        month = measure("import a month into the lake (merge)",
+                        [*NARA, "import", "encounters", str(month_path), "--no-progress"], env)
+        add(month, rows_month)
     except StageFailed as failure:
         print(f"\nFAIL: {failure}")
         return 1
@@ -301,6 +328,7 @@ def main(argv=None) -> int:
         "risk_engine_seconds": engine_seconds, "ratio": ref.seconds / risk.seconds,
         "compared_rows": max(len(engine_df), len(ref_df)), "differences": differences,
         "reference_split": json.loads(ref.output.strip().splitlines()[-1]),
+        "month": month.output.strip().splitlines()[-1] if month.output.strip() else "",
     }
     print(report(result))
     out = BENCH_DIR / f"results-scale-{args.scale:g}.json"
