@@ -1,10 +1,10 @@
 """The analytics lake: each table is a set of Parquet files under settings.NARA_LAKE_DIR, named by a manifest.
 
-Layout: `manifest.json` names the current files of each table (`population`, `encounters`) with their sha256 and
-row counts. A table is split into BUCKETS[table] files by the first hex digit of the pseudonym (encounters: 16;
-population: one file), so one file holds a range of pseudonyms, each file is sorted on its own (in memory, a
-region's encounters never go through one big spilled sort), and the files in bucket order are the whole table
-in FILE_ORDER. Readers never see the split: `connect()` gives one view per table over all its files, and
+Layout: `manifest.json` names the current files of each table (`population`, `encounters`) with their sha256,
+row counts and buckets. A table is split into BUCKETS[table] files by the first hex digit of the pseudonym
+(encounters: 16; population: one file), so one file holds a range of pseudonyms, each file is sorted on its own
+(in memory, a region's encounters never go through one big spilled sort), and the files in bucket order are the
+whole table in FILE_ORDER. Readers never see the split: `connect()` gives one view per table over all its files, and
 `person_source()` names the one file that can hold a given person.
 
 A write puts new, content-named Parquet files beside the old ones (temp file, fsync, rename), then replaces the
@@ -77,6 +77,13 @@ def read_manifest(directory: Path | None = None) -> dict:
     manifest = json.loads(path.read_text())
     manifest["tables"] = {table: _normalise(entry) for table, entry in manifest["tables"].items()}
     return manifest
+
+
+def bucketed(table: str, entry: dict) -> bool:
+    """Whether a manifest entry's files are split as BUCKETS[table] says (each file names its bucket). A lake
+    written before the split, or with another number of buckets, is read as one set of files and rewritten
+    whole by the next import."""
+    return entry.get("buckets") == BUCKETS[table] and all("bucket" in part for part in entry["files"])
 
 
 def generation_sha256(parts: list[dict]) -> str:
@@ -159,7 +166,7 @@ def person_source(table: str, pseudonym: str) -> str | None:
         return None
     parts = entry["files"]
     bucket = bucket_of(table, pseudonym)
-    chosen = [p for p in parts if p.get("bucket") == bucket] if all("bucket" in p for p in parts) else parts
+    chosen = [p for p in parts if p["bucket"] == bucket] if bucketed(table, entry) else parts
     if not chosen:
         return f"({empty_select(TABLES[table])})"
     return f"({typed_select(TABLES[table], parquet_source([directory / p['file'] for p in chosen]))})"
@@ -211,10 +218,10 @@ class Writer:
         Per key the newer version wins; on an equal version the incoming row wins (a corrected re-delivery).
         An incoming row equal to the stored one in everything but the version is no change at all, so
         re-importing the same or an overlapping extract leaves the files untouched; otherwise only the buckets
-        that get new or replaced rows are written again (a monthly extract rewrites the files of its persons, not
-        the region's lake, when it touches few of them). When the table is empty, the importer may say how to get
-        there faster: `bucket_rows(b)`, a query of the rows of `incoming` in bucket b
-        already in FILE_ORDER (with exactly the schema's columns), and `count`, the number of rows of `incoming`."""
+        that get new or replaced rows are written again (a correction for a few persons rewrites their files, not
+        the region's lake). When the table is empty, the importer may say how to get there faster:
+        `bucket_rows(b)`, a query of the rows of `incoming` in bucket b already in FILE_ORDER (with exactly the
+        schema's columns), and `count`, the number of rows of `incoming`."""
         columns, keys, version = TABLES[table], KEYS[table], VERSION[table]
         current = self.current_paths(table)
         kept: list[dict] = []  # parts of the current generation that stay as they are
@@ -250,9 +257,10 @@ class Writer:
                 total = con.execute("SELECT count(*) FROM lake_existing").fetchone()[0]
                 return MergeResult(False, total, 0, current)
             touched = {b for (b,) in con.execute("SELECT DISTINCT lake_bucket FROM lake_winners").fetchall()}
-            old_parts = self.manifest["tables"][table]["files"]
+            entry = self.manifest["tables"][table]
+            old_parts = entry["files"]
             by_bucket = {}
-            if all("bucket" in part for part in old_parts):  # else a lake from before the split: rewrite it all
+            if bucketed(table, entry):  # else the whole table is rewritten in today's layout
                 for part in old_parts:
                     by_bucket.setdefault(part["bucket"], []).append(self.directory / part["file"])
                 kept = [part for part in old_parts if part["bucket"] not in touched]
@@ -318,7 +326,7 @@ class Writer:
         for part in (old or {}).get("files", []):
             if part["file"] not in names:
                 retired.append({"file": part["file"], "at": now.isoformat(timespec="seconds")})
-        entry = {"files": parts, "sha256": generation_sha256(parts), "rows": rows}
+        entry = {"files": parts, "sha256": generation_sha256(parts), "rows": rows, "buckets": BUCKETS[table]}
         tables = dict(self.manifest["tables"], **{table: entry})
         manifest = {"tables": dict(sorted(tables.items())), "retired": retired}
         tmp = self.scratch / f"manifest-{os.getpid()}.json"

@@ -182,3 +182,24 @@ def test_a_merge_rewrites_only_the_buckets_it_changes(lake_dir, tmp_path):
             "SELECT start_at FROM encounters WHERE source_system = 'Cosmic' AND encounter_id = '0-0'"
         ).fetchall()
     assert starts == [(dt.datetime(2026, 2, 1, 8, 0),)]
+
+
+def test_a_lake_split_another_way_is_read_whole_and_rewritten(lake_dir, tmp_path):
+    """Files split for another number of buckets (an older or newer Nära): readers take all of them, and the next
+    merge writes every bucket in today's layout instead of trusting the files' bucket numbers."""
+    import_extract("encounters", write_csv(tmp_path / "a.csv", HEADER, rows("2026-03-02 00:00")))
+    manifest = json.loads((lake_dir / "manifest.json").read_text())
+    manifest["tables"]["encounters"]["buckets"] = 8
+    (lake_dir / "manifest.json").write_text(json.dumps(manifest))
+    from nara.core.personnummer import parse
+
+    p = pseudonym(parse(PERSONS[0]).canonical)
+    assert lake.person_source("encounters", p).count(".parquet") == len(parts())
+    one = [r for r in rows("2026-03-05 00:00") if r[2] == PERSONS[0]][:1]
+    one[0][6] = "2026-02-01 08:00"  # a real change, to one person's bucket
+    import_extract("encounters", write_csv(tmp_path / "b.csv", HEADER, one), extract_date=dt.date(2026, 3, 6))
+    assert json.loads((lake_dir / "manifest.json").read_text())["tables"]["encounters"]["buckets"] == 16
+    before = {part["file"] for part in manifest["tables"]["encounters"]["files"]}
+    assert not before & {part["file"] for part in parts()}  # every file written again
+    check_layout()
+    assert lake.person_source("encounters", p).count(".parquet") == 1

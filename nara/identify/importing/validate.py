@@ -174,8 +174,9 @@ def _duplicates(checks: Checks, key: str, source: str, columns: list[str], field
 
 
 def _prepare_personnummer(con, today: dt.date, key: str, *, enum: bool = False) -> None:
-    """`pnr`: each distinct personnummer as written (`key`; `raw` trimmed) → `result` (canonical or '!' + reason) and `pid`, a number
-    per valid canonical personnummer (`canon`, with its pseudonym), which the rows carry instead of the text.
+    """`pnr`: each distinct personnummer as written (`key`; `raw` trimmed) → `result` (canonical or '!' + reason)
+    and `pid`, a number per valid canonical personnummer (`canon`, with its pseudonym), which the rows carry
+    instead of the text.
     pid is the pseudonym's position in sorted order (from 0), the order of the lake's files. With `enum`, also
     `pe`: the pseudonym as the ENUM type nara_pseudonym (same positions), so the lake's text is a cast away."""
     _distinct_values(con, ["personnummer", *(DICTIONARIES if enum else ())])
