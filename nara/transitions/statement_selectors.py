@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.conf import settings
@@ -212,20 +212,12 @@ def computed_lines(municipality_id: int, month: dt.date, today=None) -> list[Lin
 
 def frozen_lines(statement: StatementMonth) -> list[Line]:
     rows = statement.lines.select_related("case__person", "case__ward").order_by("corrects_month", "pk")
-    return [
-        Line(
-            case=row.case,
-            ready_from=row.ready_from,
-            ready_to=row.ready_to,
-            ready_days=row.ready_days,
-            payment_days=row.payment_days,
-            day_price=row.day_price,
-            amount=row.amount,
-            corrects_month=row.corrects_month,
-            note=row.note,
-        )
-        for row in rows
-    ]
+    return [Line(**{f.name: getattr(row, f.name) for f in fields(Line)}) for row in rows]
+
+
+def line_values(line: Line) -> dict:
+    """A line as StatementLine's field values (the same names), for freezing a month."""
+    return {f.name: getattr(line, f.name) for f in fields(Line)} | {"note": line.note[:300]}
 
 
 def totals(lines: list[Line]) -> Totals:

@@ -37,19 +37,7 @@ def close_month(
         raise StatementError(_("En senare månad är redan stängd; ändringar redovisas som rättelser där."))
     lines = selectors.computed_lines(municipality_id, month, today)
     StatementLine.objects.bulk_create(
-        StatementLine(
-            statement=statement,
-            case=line.case,
-            corrects_month=line.corrects_month,
-            ready_from=line.ready_from,
-            ready_to=line.ready_to,
-            ready_days=line.ready_days,
-            payment_days=line.payment_days,
-            day_price=line.day_price,
-            amount=line.amount,
-            note=line.note[:300],
-        )
-        for line in lines
+        StatementLine(statement=statement, **selectors.line_values(line)) for line in lines
     )
     statement.closed_at = timezone.now()
     statement.closed_by_id = actor.user_id
