@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from nara.access import policy, registry
 from nara.access.models import Block, Consent, EmergencyAccess
-from nara.access.policy import Actor, Basis, ConsentFact, Decision, PersonFacts
+from nara.access.policy import ConsentFact, Decision, PersonFacts
 from nara.audit import services as audit
+from nara.audit.basis import Basis
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 from nara.people.models import Person
 

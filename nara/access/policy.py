@@ -20,38 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from nara.directory.roles import Capability, capabilities
-
-
-class Basis(models.TextChoices):
-    OWN_ORG = "own_org", gettext_lazy("Egen huvudman")
-    CONSENT = "consent", gettext_lazy("Samtycke")
-    EMERGENCY = "emergency", gettext_lazy("Nödåtkomst")
-    RELATIONSHIP = "relationship", gettext_lazy("Vårdrelation (gemensamt register)")
-    LOG_REVIEW = "log_review", gettext_lazy("Logguppföljning")
-    ADMISSION = "admission", gettext_lazy("Inskrivning på avdelning")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a user under one assignment (unit, organisation, roles)."""
-
-    user_id: int
-    unit_id: int
-    org_id: int
-    roles: frozenset[str]
-    username: str = ""
-    display_name: str = ""
-    unit_name: str = ""
-    org_name: str = ""
-    assignment_id: int | None = None
-
-    def can(self, capability: str) -> bool:
-        return capability in capabilities(self.roles)
+from nara.audit.basis import Basis
+from nara.directory.actor import Actor
+from nara.directory.roles import Capability
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404
 
 from nara.access import gate
 from nara.access.models import Block, Consent
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 
 
 def consents(actor: Actor, person_id) -> tuple[gate.PersonAccess, list[Consent]]:

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from nara.access import gate
 from nara.access.models import Block, Consent, EmergencyAccess
-from nara.access.policy import Actor, Basis
 from nara.audit import services as audit
+from nara.audit.basis import Basis
 from nara.audit.models import Action
 from nara.core.models import ConcurrentEditError
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 
 

@@ -2,8 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nara.access.policy import Basis
 from nara.audit import selectors
+from nara.audit.basis import Basis
 from nara.audit.models import Action, SpotCheck
 from nara.core import personnummer
 from nara.people.models import Person

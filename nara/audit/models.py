@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nara.access.policy import Basis
+from nara.audit.basis import Basis
 
 
 class Action(models.TextChoices):

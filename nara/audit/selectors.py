@@ -16,8 +16,9 @@ from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nara.access.policy import Actor, Basis
+from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry, Action, SpotCheck
+from nara.directory.actor import Actor
 from nara.directory.models import Assignment, Unit
 from nara.people.models import Person
 

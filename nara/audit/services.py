@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nara.access.policy import Actor, Basis
+from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry, Action, SpotCheck
+from nara.directory.actor import Actor
 
 
 def _row(actor: Actor, person_id, action: str, record_type: str, record_id, basis: str, context: str, now):

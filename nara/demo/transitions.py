@@ -91,8 +91,8 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
     from django.utils import timezone
 
     from nara.access.models import Consent
-    from nara.access.policy import Actor
-    from nara.transitions import case_services, followup_services
+    from nara.directory.actor import Actor
+    from nara.transitions import case_services, safe_return_services
     from nara.transitions.models import CaseStatus, DischargeCase, PlanningInfo, ReadyNotice
 
     tz = timezone.get_current_timezone()
@@ -188,7 +188,7 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
             for event in case.events.all():
                 event.receipts.update(acknowledged_at=event.at + dt.timedelta(hours=2))
         if case.status == CaseStatus.DISCHARGED:
-            followup_services.create_follow_up_tasks(case)
+            safe_return_services.create_safe_return_tasks(case)
         count += 1
     return count
 

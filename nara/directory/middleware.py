@@ -3,7 +3,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.directory.models import Assignment
 
 SESSION_KEY = "nara_assignment_id"

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from nara.access import gate
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 from nara.people.models import FixedContact, Person
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 from nara.identify import risklist
 from nara.identify.models import RiskDecision

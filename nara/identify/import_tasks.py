@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.core.personnummer import redact
+from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.directory.roles import Capability
 from nara.identify.importing import sources

@@ -22,9 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nara.access import gate, policy
-from nara.access.policy import Actor, Basis
 from nara.audit import services as audit
+from nara.audit.basis import Basis
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.identify import risklist
 from nara.identify.models import ReidentificationKey

@@ -15,9 +15,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from nara.access import gate, policy
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.models import Organisation, Unit
 from nara.directory.roles import Capability
 from nara.identify import risklist, suppression

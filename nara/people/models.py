@@ -100,7 +100,7 @@ class PersonRecord(VersionedModel):
         abstract = True
 
     def stamp(self, actor) -> None:
-        """Record who records it: the actor's unit, organisation and user (an access.policy.Actor)."""
+        """Record who records it: the actor's unit, organisation and user (a directory.actor.Actor)."""
         self.recorded_by_unit_id = actor.unit_id
         self.recorded_by_org_id = actor.org_id
         self.recorded_by_id = actor.user_id

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from nara.access import gate
 from nara.access.models import Block, Consent
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 from nara.identify import timeline as identify_timeline
 from nara.people.models import CareTeamMember, FixedContact, Person, Relative

@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate, policy
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.plans import assessment_templates, cfs, due
 from nara.plans.assessment_chart import CfsChart
 from nara.plans.models import ConditionChange, FrailtyAssessment, StructuredAssessment

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 from nara.plans.assessment_templates import Template
 from nara.plans.models import ConditionChange, FrailtyAssessment, StructuredAssessment

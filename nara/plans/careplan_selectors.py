@@ -16,9 +16,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.plans import assessment_selectors, cfs, due
 from nara.plans.models import (
     CarePlan,

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability, Role
 from nara.plans import due
 from nara.plans.models import CarePlan, TreatmentLimitation

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.plans.models import PatientContract
 
 

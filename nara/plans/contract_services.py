@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 from nara.plans.models import PatientContract
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.people.models import CareTeamMember, FixedContact
 from nara.plans import assessment_selectors, careplan_selectors, contract_selectors

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability
 from nara.plans.models.sip import Sip, SipParticipant
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from nara.access import gate
 from nara.access import services as access_services
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
 from nara.core.models import ConcurrentEditError
+from nara.directory.actor import Actor
 from nara.directory.roles import Capability, Role
 from nara.plans import sip_access, sip_rules, sip_snapshot
 from nara.plans.models.sip import (

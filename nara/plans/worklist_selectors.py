@@ -16,9 +16,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from nara.access import gate, policy
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.people.models import Person
 from nara.plans import due
 from nara.plans.models import (

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.transitions import agreement_services as services
 from nara.transitions.models import Agreement, DayPrice, FollowUpRule
 

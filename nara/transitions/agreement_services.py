@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nara.access.gate import AccessDenied
-from nara.access.policy import Actor
 from nara.core.models import ConcurrentEditError
+from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.directory.roles import Capability, Role
 from nara.transitions.models import Agreement, DayPrice, FollowUpRule

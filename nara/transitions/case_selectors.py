@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from nara.access import gate
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.people.models import Person
 from nara.transitions import case_rules, case_services

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from nara.access import gate
 from nara.access import services as access_services
 from nara.access.models import Consent
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
 from nara.core.models import ConcurrentEditError
+from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.directory.roles import Capability
 from nara.people import services as people_services
@@ -203,9 +203,9 @@ def start_case(actor: Actor, person_id, data: dict) -> DischargeCase:
         to_units=[u.pk for u in units],
     )
     audit.record(actor, person.pk, Action.CREATE, RECORD_TYPE, case.pk, access.basis, CONTEXT)
-    from nara.transitions import followup_services  # trygg hemgång imports this module
+    from nara.transitions import safe_return_services  # trygg hemgång imports this module
 
-    followup_services.flag_readmission(case)  # a readmission within NARA_READMISSION_DAYS is flagged on both cases
+    safe_return_services.flag_readmission(case)  # a readmission within NARA_READMISSION_DAYS is flagged on both cases
     return case
 
 
@@ -578,9 +578,9 @@ def discharge(actor: Actor, case_id, expected_version, data: dict) -> DischargeC
         )
 
     case = _step(actor, case_id, expected_version, "discharge", apply)
-    from nara.transitions import followup_services
+    from nara.transitions import safe_return_services
 
-    followup_services.create_follow_up_tasks(case)
+    safe_return_services.create_safe_return_tasks(case)
     return case
 
 

@@ -16,9 +16,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from nara.access import gate, policy
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.people.models import Person
 from nara.transitions import enrolment_services as services

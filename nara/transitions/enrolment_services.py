@@ -24,12 +24,11 @@ from django.utils.translation import gettext as _
 
 from nara.access import gate
 from nara.access import services as access_services
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.models import Assignment, Organisation, Unit
 from nara.directory.roles import Capability, Role
-from nara.transitions.followup_services import municipality_home_health_unit
 from nara.transitions.models import (
     Agreement,
     EnrolmentReview,
@@ -37,6 +36,7 @@ from nara.transitions.models import (
     HomeHealthEnrolment,
     PhysicianVisit,
 )
+from nara.transitions.safe_return_services import municipality_home_health_unit
 
 CONSENT_PURPOSE = "Inskrivning i hemsjukvård"
 REQUESTING_KINDS = (Unit.Kind.HEALTH_CENTRE, Unit.Kind.WARD)

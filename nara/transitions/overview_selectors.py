@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate, policy
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.people.models import Person
-from nara.transitions import daycount, followup_services
+from nara.transitions import daycount, safe_return_services
 from nara.transitions.models import CaseEvent, CaseStatus, DischargeCase
 
 CONTEXT = "transitions:overview"
@@ -237,7 +237,7 @@ def at_risk(
             continue
         entries.append((person.pk, case._meta.label_lower, case.pk, access.basis))
         # Readmission: flagged at case creation; computed here for cases created before that existed.
-        previous = case.readmission_of or followup_services.previous_discharge(case)
+        previous = case.readmission_of or safe_return_services.previous_discharge(case)
         result.rows.append(RiskRow(case, person, risks, previous))
     result.rows.sort(key=lambda r: (not r.overdue, r.case.admitted_at))
     if entries:

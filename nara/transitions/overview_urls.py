@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from nara.transitions import followup_views, overview_views
+from nara.transitions import overview_views, safe_return_views
 
 urlpatterns = [
     path("oversikt/", overview_views.overview, name="overview"),
-    path("uppfoljning/", followup_views.follow_ups, name="follow_ups"),
-    path("uppfoljning/<int:pk>/utford/", followup_views.follow_up_done, name="follow_up_done"),
+    path("trygg-hemgang/", safe_return_views.task_list, name="safe_return"),
+    path("trygg-hemgang/<int:pk>/utford/", safe_return_views.safe_return_done, name="safe_return_done"),
 ]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from nara.access import gate
-from nara.access.policy import Actor
+from nara.directory.actor import Actor
 from nara.transitions.models import CaseStatus, DischargeCase, EnrolmentStatus, HomeHealthEnrolment
 
 

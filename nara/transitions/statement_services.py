@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nara.access.policy import Actor
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.transitions import statement_selectors as selectors
 from nara.transitions.models import StatementLine, StatementMonth
 

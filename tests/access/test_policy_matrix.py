@@ -9,7 +9,9 @@ import itertools
 
 import pytest
 
-from nara.access.policy import Actor, Basis, ConsentFact, PersonFacts, may_see_person, may_see_record
+from nara.access.policy import ConsentFact, PersonFacts, may_see_person, may_see_record
+from nara.audit.basis import Basis
+from nara.directory.actor import Actor
 from nara.directory.roles import Role
 
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from nara.access.policy import Basis
+from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry, Action
 from tests import factories
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from nara.access.policy import Basis
+from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry, Action
 from tests import factories
 from tests.audit.conftest import assert_no_personnummer, entry

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from nara.access.policy import Basis
+from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry, Action
 from nara.core import personnummer
 from tests import factories

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nara.access import gate
-from nara.access.policy import Basis
+from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry
 from nara.directory.models import Unit
 from nara.transitions import case_services

@@ -1,4 +1,4 @@
-"""The unit's trygg hemgång tasks at /overgangar/uppfoljning/ (no person id in the URL) and marking one done."""
+"""The unit's trygg hemgång tasks at /overgangar/trygg-hemgang/ (no person id in the URL) and marking one done."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nara.directory.roles import Capability
-from nara.transitions import followup_selectors as selectors
-from nara.transitions import followup_services as services
+from nara.transitions import safe_return_selectors as selectors
+from nara.transitions import safe_return_services as services
 
 
 def _require_person_data(request):
@@ -17,14 +17,14 @@ def _require_person_data(request):
         raise PermissionDenied
 
 
-def follow_ups(request):
+def task_list(request):
     _require_person_data(request)
     data = selectors.unit_tasks(request.actor)
-    return render(request, "transitions/followup/list.html", {"tasks": data, "nav": "follow_ups"})
+    return render(request, "transitions/safe_return/list.html", {"tasks": data, "nav": "safe_return"})
 
 
 @require_POST
-def follow_up_done(request, pk):
+def safe_return_done(request, pk):
     _require_person_data(request)
     try:
         task = services.complete_task(request.actor, pk, request.POST.get("note", ""))
@@ -37,4 +37,4 @@ def follow_up_done(request, pk):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
-    return redirect("transitions:follow_ups")
+    return redirect("transitions:safe_return")

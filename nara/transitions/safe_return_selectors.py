@@ -6,7 +6,7 @@ the region's record: another organisation sees it with the person's consent); ta
 see are only counted.
 
 ``tasks_for_case(actor, access, case)`` — the tasks of a case the caller has already shown (for the case page,
-rendered with transitions/followup/_case_tasks.html).
+rendered with transitions/safe_return/_case_tasks.html).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nara.access import gate, policy
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.people.models import Person
 from nara.transitions.models import FollowUpTask
 
-CONTEXT = "transitions:follow_ups"
+CONTEXT = "transitions:safe_return"
 DONE_DAYS = 14
 
 

@@ -10,7 +10,7 @@ from nara.access.gate import AccessDenied
 from nara.directory.models import Unit
 from nara.people.models import CareTeamMember
 from nara.plans.models import ConditionChange
-from nara.transitions import followup_services as services
+from nara.transitions import safe_return_services as services
 from nara.transitions.models import CaseEvent, FollowUpRule, FollowUpTask
 from tests import factories as f
 from tests.transitions import builders as b
@@ -45,7 +45,7 @@ def test_tasks_per_rule_with_units_and_due_times():
     w = build()
     bist = b.fu_needs_assessment(w)
     case = discharged_case(w)
-    created = services.create_follow_up_tasks(case)
+    created = services.create_safe_return_tasks(case)
     by_kind = {t.rule.kind: t for t in created}
     # Not enrolled in hemsjukvård: the medication review (only_if_home_health) is left out.
     assert set(by_kind) == {K.HOME_VISIT, K.PHONE_CALL, K.CFS_REASSESSMENT}
@@ -62,7 +62,7 @@ def test_only_if_home_health_rule_applies_to_enrolled_persons():
     w = build()
     b.fu_enrolment(w, status="enrolled", start_on=dt.date(2026, 1, 1))
     case = discharged_case(w)
-    kinds = {t.rule.kind for t in services.create_follow_up_tasks(case)}
+    kinds = {t.rule.kind for t in services.create_safe_return_tasks(case)}
     assert K.MEDICATION_REVIEW in kinds
 
 
@@ -70,15 +70,15 @@ def test_enrolment_starting_after_discharge_does_not_count():
     w = build()
     b.fu_enrolment(w, status="enrolled", start_on=dt.date(2026, 12, 1))
     case = discharged_case(w)
-    assert K.MEDICATION_REVIEW not in {t.rule.kind for t in services.create_follow_up_tasks(case)}
+    assert K.MEDICATION_REVIEW not in {t.rule.kind for t in services.create_safe_return_tasks(case)}
 
 
 def test_idempotent():
     w = build()
     b.fu_needs_assessment(w)
     case = discharged_case(w)
-    first = services.create_follow_up_tasks(case)
-    again = services.create_follow_up_tasks(case)
+    first = services.create_safe_return_tasks(case)
+    again = services.create_safe_return_tasks(case)
     assert len(first) == 3 and again == []
     assert FollowUpTask.objects.filter(case=case).count() == 3
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.FOLLOW_UP).count() == 1
@@ -89,7 +89,7 @@ def test_cfs_rule_notes_a_condition_change_recorded_by_the_ward():
     w = build()
     b.fu_needs_assessment(w)
     case = discharged_case(w)
-    services.create_follow_up_tasks(case)
+    services.create_safe_return_tasks(case)
     change = ConditionChange.objects.get(person=w.person)
     assert change.recorded_by_unit == case.ward and change.recorded_by_org == w.region
     assert change.noted_on == dt.date(2026, 11, 2)
@@ -100,14 +100,14 @@ def test_home_health_unit_falls_back_to_the_municipalitys_first():
     CareTeamMember.objects.filter(pk=w.team_entry.pk).update(valid_to=dt.date(2025, 6, 1))
     first = f.unit(w.mark, kind=Unit.Kind.HOME_HEALTH, name="A-hemsjukvården")
     case = discharged_case(w, rules=[RULES[0]])
-    (task,) = services.create_follow_up_tasks(case)
+    (task,) = services.create_safe_return_tasks(case)
     assert task.responsible_unit == first
 
 
 def test_missing_unit_is_noted_not_invented():
     w = build()  # Mark has no needs assessment unit
     case = discharged_case(w, rules=[RULES[3]])
-    assert services.create_follow_up_tasks(case) == []
+    assert services.create_safe_return_tasks(case) == []
     event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.FOLLOW_UP)
     assert event.data["missing_rules"] and "ingen ansvarig enhet" in event.text
 
@@ -116,10 +116,10 @@ def test_inactive_rules_and_undischarged_cases_give_nothing():
     w = build()
     case = discharged_case(w, rules=[RULES[0]])
     FollowUpRule.objects.update(active=False)
-    assert services.create_follow_up_tasks(case) == []
+    assert services.create_safe_return_tasks(case) == []
     open_case = b.fu_case(w, agreement=case.agreement)
     FollowUpRule.objects.update(active=True)
-    assert services.create_follow_up_tasks(open_case) == []
+    assert services.create_safe_return_tasks(open_case) == []
 
 
 # --- Readmission --------------------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_other_persons_discharge_is_not_a_readmission():
 
 def task_for(w, kind=K.PHONE_CALL):
     case = discharged_case(w, rules=[r for r in RULES if r[0] == kind])
-    (task,) = services.create_follow_up_tasks(case)
+    (task,) = services.create_safe_return_tasks(case)
     return task
 
 
@@ -211,7 +211,7 @@ def test_open_task_gives_the_responsible_unit_a_relationship():
     w = build()
     bist = b.fu_needs_assessment(w)
     case = discharged_case(w, rules=[RULES[3]])
-    (task,) = services.create_follow_up_tasks(case)
+    (task,) = services.create_safe_return_tasks(case)
     assert list(Person.objects.filter(unit_has_open_follow_up(bist.pk, None))) == [w.person]
     FollowUpTask.objects.filter(pk=task.pk).update(done_at=timezone.now())
     assert not Person.objects.filter(unit_has_open_follow_up(bist.pk, None)).exists()

@@ -1,7 +1,7 @@
 """Trygg hemgång: follow-up tasks created at discharge from the agreement's rules, their completion, and the
 readmission flag (a new case for the same person within NARA_READMISSION_DAYS of a previous discharge).
 
-Contract with the case area: ``case_services.discharge`` calls ``create_follow_up_tasks(case)`` inside its own
+Contract with the case area: ``case_services.discharge`` calls ``create_safe_return_tasks(case)`` inside its own
 transaction once the case is discharged, and case creation calls ``flag_readmission(new_case)``. Both are
 idempotent: calling them twice creates nothing new.
 """
@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.policy import Actor
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.directory.roles import Capability
 from nara.people.models import CareTeamMember
@@ -33,7 +33,7 @@ from nara.transitions.models import (
     HomeHealthEnrolment,
 )
 
-CONTEXT_DONE = "transitions:follow_up_done"
+CONTEXT_DONE = "transitions:safe_return_done"
 
 
 def readmission_days() -> int:
@@ -112,7 +112,7 @@ def _note_condition_change(case: DischargeCase, on: dt.date) -> None:
 
 
 @transaction.atomic
-def create_follow_up_tasks(case: DischargeCase) -> list[FollowUpTask]:
+def create_safe_return_tasks(case: DischargeCase) -> list[FollowUpTask]:
     """Create the trygg hemgång tasks of the case's agreement at discharge (once per rule); returns the new ones.
 
     Each active FollowUpRule gives one task for the unit named by its `responsible`, due `within_hours` after

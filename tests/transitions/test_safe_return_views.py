@@ -54,7 +54,7 @@ def test_overdue_first_with_badge_and_recent_done(client, scenario):
     w = scenario
     client.force_login(w.mark_nurse)
     before = AccessLogEntry.objects.filter(person=w.person).count()
-    body = client.get(reverse("transitions:follow_ups")).content.decode()
+    body = client.get(reverse("transitions:safe_return")).content.decode()
     assert body.index("Hembesök försenat") < body.index("Hembesök senare")
     assert "Försenad" in body
     assert "Nyligen klar" in body and "Gammal klar" not in body
@@ -65,7 +65,7 @@ def test_overdue_first_with_badge_and_recent_done(client, scenario):
 def test_unrelated_unit_sees_nothing(client, scenario):
     w = scenario
     client.force_login(w.outsider_nurse)
-    body = client.get(reverse("transitions:follow_ups")).content.decode()
+    body = client.get(reverse("transitions:safe_return")).content.decode()
     assert "Astrid" not in body and "Hembesök" not in body
 
 
@@ -75,7 +75,7 @@ def test_case_without_consent_is_only_counted(client, scenario):
     w = scenario
     Consent.objects.all().delete()
     client.force_login(w.mark_nurse)
-    body = client.get(reverse("transitions:follow_ups")).content.decode()
+    body = client.get(reverse("transitions:safe_return")).content.decode()
     assert "Hembesök försenat" not in body
     assert "uppgifter gäller personer eller ärenden som du inte kan se" in body
 
@@ -83,9 +83,9 @@ def test_case_without_consent_is_only_counted(client, scenario):
 def test_mark_done_from_the_list(client, scenario):
     w = scenario
     client.force_login(w.mark_nurse)
-    url = reverse("transitions:follow_up_done", args=[w.overdue.pk])
+    url = reverse("transitions:safe_return_done", args=[w.overdue.pk])
     response = client.post(
-        url, {"note": "Hembesök gjort, inga nya behov", "next": reverse("transitions:follow_ups")}
+        url, {"note": "Hembesök gjort, inga nya behov", "next": reverse("transitions:safe_return")}
     )
     assert response.status_code == 302
     w.overdue.refresh_from_db()
@@ -96,7 +96,7 @@ def test_empty_note_is_refused_with_a_message(client, scenario):
     w = scenario
     client.force_login(w.mark_nurse)
     response = client.post(
-        reverse("transitions:follow_up_done", args=[w.later.pk]), {"note": ""}, follow=True
+        reverse("transitions:safe_return_done", args=[w.later.pk]), {"note": ""}, follow=True
     )
     assert "Skriv en kort anteckning" in response.content.decode()
     w.later.refresh_from_db()
@@ -106,7 +106,7 @@ def test_empty_note_is_refused_with_a_message(client, scenario):
 def test_other_unit_cannot_mark_done(client, scenario):
     w = scenario
     client.force_login(w.vc_nurse)
-    response = client.post(reverse("transitions:follow_up_done", args=[w.later.pk]), {"note": "x"})
+    response = client.post(reverse("transitions:safe_return_done", args=[w.later.pk]), {"note": "x"})
     assert response.status_code == 403
     w.later.refresh_from_db()
     assert w.later.done_at is None
@@ -117,15 +117,15 @@ def test_case_include_lists_tasks_and_done_form_for_the_responsible_unit(scenari
     from django.test import RequestFactory
 
     from nara.access import gate
-    from nara.transitions import followup_selectors
+    from nara.transitions import safe_return_selectors
     from tests import factories as f
 
     w = scenario
     actor = f.actor(w.vc_nurse)
     access = gate.open_person(actor, w.person.pk, "test")
-    rows = followup_selectors.tasks_for_case(actor, access, w.case)
+    rows = safe_return_selectors.tasks_for_case(actor, access, w.case)
     assert [r.task.label for r in rows][:2] == ["Hembesök försenat", "Hembesök senare"]
     request = RequestFactory().get("/")
-    html = render_to_string("transitions/followup/_case_tasks.html", {"tasks": rows, "request": request})
+    html = render_to_string("transitions/safe_return/_case_tasks.html", {"tasks": rows, "request": request})
     assert html.count("Markera utförd") == 1  # only the vårdcentral's own open task
     assert "Försenad" in html
