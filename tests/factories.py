@@ -49,7 +49,7 @@ def person(
 ):
     n = next(_seq)
     return Person.objects.create(
-        personnummer=personnummer.make(birth, n % 1000),
+        personnummer=personnummer.make(birth, n % 999 + 1),  # serial 001–999
         given_name=given,
         family_name=family,
         birth_date=birth,

@@ -2,7 +2,9 @@
 
 Accepted forms: YYYYMMDD-NNNC, YYYYMMDDNNNC, YYMMDD-NNNC, YYMMDDNNNC and YYMMDD+NNNC (the plus marks a person aged
 100 or more). A samordningsnummer has 60 added to the day. The last digit is a Luhn check digit over the nine
-digits YYMMDDNNN. The canonical form stored everywhere is YYYYMMDD-NNNC.
+digits YYMMDDNNN. The födelsenummer NNN is 001–999 (Skatteverket never gives 000), for samordningsnummer too. The
+canonical form stored everywhere is YYYYMMDD-NNNC. This module is the one rule: every other check of a
+personnummer (the import's SQL twin in nara.identify.importing.rules) is proven equal to parse().
 """
 from __future__ import annotations
 
@@ -91,6 +93,8 @@ def parse(value: str, today: dt.date | None = None) -> Personnummer:
         if coordination:
             raise PersonnummerError(_("Dagen i samordningsnumret ger inget riktigt datum (dag + 60)."))
         raise PersonnummerError(_("Datumet i personnumret finns inte eller ligger i framtiden."))
+    if g["serial"] == "000":
+        raise PersonnummerError(_("Födelsenumret (de tre siffrorna efter datumet) kan inte vara 000."))
     digits10 = g["yy"] + g["mm"] + g["dd"] + g["serial"]
     if luhn_check_digit(digits10) != int(g["check"]):
         raise PersonnummerError(_("Kontrollsiffran (sista siffran) stämmer inte. Kontrollera numret."))
@@ -105,7 +109,9 @@ def looks_like_personnummer(text: str) -> bool:
 
 
 def make(birth: dt.date, serial: int, coordination: bool = False) -> str:
-    """Build a checksum-valid canonical number (for synthetic data and tests). serial is 0–999."""
+    """Build a checksum-valid canonical number (for synthetic data and tests). serial is 1–999."""
+    if not 1 <= serial <= 999:
+        raise ValueError(f"serial must be 1–999, not {serial}")
     day = birth.day + (60 if coordination else 0)
     nine = f"{birth.year % 100:02d}{birth.month:02d}{day:02d}{serial:03d}"
     return f"{birth.year:04d}{birth.month:02d}{day:02d}-{serial:03d}{luhn_check_digit(nine)}"

@@ -95,7 +95,7 @@ class NumberPool:
     def take(self, rng: random.Random, birth: dt.date, sex: str | None = None):
         serials = list(data.TEST_SERIALS)
         rng.shuffle(serials)
-        serials += [rng.randrange(0, data.TEST_SERIALS[0]) for _ in range(20)]
+        serials += [rng.randrange(1, data.TEST_SERIALS[0]) for _ in range(20)]  # 001–979: never 000
         for serial in serials:
             number = personnummer.make(birth, serial)
             if number in self.used:

@@ -20,7 +20,7 @@ CANONICAL = re.compile(r"[0-9]{8}-[0-9]{4}", re.ASCII)
 SWEDISH = re.compile(r"[a-zåäö]", re.IGNORECASE)
 
 births = st.dates(min_value=dt.date(1890, 1, 1), max_value=TODAY)
-serials = st.integers(min_value=0, max_value=999)
+serials = st.integers(min_value=1, max_value=999)  # the födelsenummer is 001–999, never 000
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -147,6 +147,25 @@ def test_any_digit_string_of_the_right_shape_never_crashes(text):
         assert luhn_check_digit(parsed.canonical[2:8] + parsed.canonical[9:12]) == int(parsed.canonical[-1])
 
 
+@given(births, st.booleans())
+@example(dt.date(1962, 3, 9), False)  # 19620309-0003: the Luhn digit is right, the serial is not
+@example(dt.date(1962, 3, 9), True)
+def test_serial_000_is_rejected_in_every_form(birth, coordination):
+    day = birth.day + (60 if coordination else 0)
+    nine = f"{birth.year % 100:02d}{birth.month:02d}{day:02d}000"
+    canonical = f"{birth.year:04d}{birth.month:02d}{day:02d}-000{luhn_check_digit(nine)}"
+    for text in forms(canonical, birth):
+        with pytest.raises(PersonnummerError, match="Födelsenumret") as caught:
+            parse(text, today=TODAY)
+        assert_clean_error(caught.value, text)
+
+
+@given(births, st.integers(min_value=-5, max_value=0) | st.integers(min_value=1000, max_value=1005), st.booleans())
+def test_make_refuses_a_serial_outside_001_999(birth, serial, coordination):
+    with pytest.raises(ValueError):
+        make(birth, serial, coordination)
+
+
 @given(births, serials)
 def test_redact_hides_every_accepted_form(birth, serial):
     canonical = make(birth, serial)
@@ -172,6 +191,8 @@ def test_redact_hides_every_accepted_form(birth, serial):
     ("abc", "fel format"),
     ("19380314+9800", "Plustecken"),
     ("380291-9802", "samordningsnumret"),
+    ("196203090003", "Födelsenumret"),
+    ("620369-0000", "Födelsenumret"),
 ])
 def test_specific_errors(text, message):
     with pytest.raises(PersonnummerError, match=message) as caught:

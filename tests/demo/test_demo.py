@@ -1,6 +1,7 @@
 """The demo region generator: `nara demo` on a small region."""
 import datetime as dt
 import io
+import random
 import re
 
 import pytest
@@ -75,6 +76,19 @@ def test_personnummer_are_valid_unique_test_numbers_and_sex_follows_the_serial(l
         assert parsed.canonical == number
         assert (parsed.birth_date, parsed.sex, parsed.is_coordination_number) == (birth, sex, coordination)
         assert int(number[9:12]) in data.TEST_SERIALS
+
+
+def test_a_day_out_of_test_serials_still_gives_valid_numbers_never_serial_000():
+    from nara.demo.population import NumberPool
+
+    today = dt.date(2026, 11, 22)
+    birth = dt.date(1940, 5, 17)
+    for seed in range(60):
+        pool, rng = NumberPool(today), random.Random(seed)
+        taken = [pool.take(rng, birth) for _ in range(len(data.TEST_SERIALS) + 10)]
+        extra = [p for p in taken if p is not None and int(p.canonical[9:12]) not in data.TEST_SERIALS]
+        assert extra, "the pool never went past the test serials"
+        assert all(1 <= int(p.canonical[9:12]) <= 999 for p in taken if p is not None)
 
 
 def test_age_mix_is_like_swedens(loaded):

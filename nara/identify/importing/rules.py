@@ -100,7 +100,7 @@ def _pnr_fast(values: str, today: dt.date) -> str:
                    (10 - ({luhn}) % 10) % 10 = d9 AS check_ok
             FROM dates
         )
-        SELECT raw, CASE WHEN NOT (has_century AND plus) AND birth IS NOT NULL AND check_ok
+        SELECT raw, CASE WHEN NOT (has_century AND plus) AND birth IS NOT NULL AND substr(r, 7, 3) <> '000' AND check_ok
                          THEN printf('%04d', year(birth)) || substr(r, 3, 4) || '-' || substr(r, 7, 4) END AS canonical
         FROM births
     """
