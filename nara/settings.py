@@ -166,5 +166,8 @@ NARA_ADMISSION_NOTICE_HOURS = int(os.environ.get("NARA_ADMISSION_NOTICE_HOURS", 
 NARA_SIP_INVITATION_DAYS = int(os.environ.get("NARA_SIP_INVITATION_DAYS", "3"))  # kallelse after utskrivningsklar
 NARA_PLANNING_HOURS = int(os.environ.get("NARA_PLANNING_HOURS", "48"))  # planeringsunderlag (Region Halland)
 NARA_READMISSION_DAYS = int(os.environ.get("NARA_READMISSION_DAYS", "30"))  # återinskrivning flagged on the case
+# Lagens huvudregel: without an agreement, payment responsibility starts 3 days after the utskrivningsklar notice;
+# the sources disagree on the kind of day (reference/rules.md §1.6 [P]): "calendar" (default) or "working".
+NARA_STATUTORY_DAY_KIND = os.environ.get("NARA_STATUTORY_DAY_KIND", "calendar")
 # A discharge case keeps the ward's and the receivers' care relationship this long after discharge.
 NARA_CASE_RELATIONSHIP_DAYS = int(os.environ.get("NARA_CASE_RELATIONSHIP_DAYS", "30"))

@@ -11,7 +11,7 @@ from nara.core.models import ConcurrentEditError
 from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.directory.roles import Capability, Role
-from nara.transitions.models import Agreement, DayPrice, FollowUpRule
+from nara.transitions.models import Agreement, DayPrice, DischargeCase, FollowUpRule
 
 
 def is_manager(actor: Actor) -> bool:
@@ -44,22 +44,35 @@ def may_manage_day_prices(actor: Actor) -> bool:
     return actor_is_region_manager(actor)
 
 
-def may_see_statement(actor: Actor, municipality_id: int) -> bool:
-    """A municipality's statement: managers of that municipality, and of a region with an agreement with it."""
-    if not is_manager(actor):
-        return False
+def region_party_municipality_ids(region_id: int) -> set[int]:
+    """The municipalities a region is party with for payment responsibility: by an agreement, or (lagens
+    huvudregel, no agreement) by discharge cases its wards have addressed to the municipality."""
+    agreed = Agreement.objects.filter(region_id=region_id).values_list("municipality_id", flat=True)
+    addressed = DischargeCase.objects.filter(recorded_by_org_id=region_id).values_list(
+        "municipality_id", flat=True
+    )
+    return set(agreed) | set(addressed.distinct())
+
+
+def _is_party(actor: Actor, municipality_id: int) -> bool:
     if actor.org_id == municipality_id:
         return True
-    return Agreement.objects.filter(region_id=actor.org_id, municipality_id=municipality_id).exists()
+    if Agreement.objects.filter(region_id=actor.org_id, municipality_id=municipality_id).exists():
+        return True
+    return DischargeCase.objects.filter(
+        recorded_by_org_id=actor.org_id, municipality_id=municipality_id
+    ).exists()
+
+
+def may_see_statement(actor: Actor, municipality_id: int) -> bool:
+    """A municipality's statement: managers of that municipality, and of a region party with it (an agreement, or
+    without one cases addressed to it, counted by lagens huvudregel)."""
+    return is_manager(actor) and _is_party(actor, municipality_id)
 
 
 def may_see_aggregates(actor: Actor, municipality_id: int) -> bool:
     """Totals per month without persons (small cells suppressed): analysts and managers of the same parties."""
-    if not actor.can(Capability.AGGREGATES):
-        return False
-    if actor.org_id == municipality_id:
-        return True
-    return Agreement.objects.filter(region_id=actor.org_id, municipality_id=municipality_id).exists()
+    return actor.can(Capability.AGGREGATES) and _is_party(actor, municipality_id)
 
 
 def require(allowed: bool, reason: str | None = None) -> None:

@@ -19,7 +19,7 @@ from nara.access import gate
 from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.people.models import Person
-from nara.transitions import case_rules, case_services
+from nara.transitions import case_rules, case_services, daycount
 from nara.transitions.models import CaseEvent, CaseStatus, DischargeCase, Receipt
 
 CONTEXT = "transitions:case"
@@ -197,6 +197,7 @@ def case_page(actor: Actor, person_id, pk, context: str = CONTEXT) -> dict:
         allowed=allowed,
         events=list(case.events.all()),
         planning=list(case.planning.all()),
+        payment_rule=daycount.payment_rule(case),
         ready_notices=list(case.ready_notices.all()),
         follow_up_tasks=list(case.follow_up_tasks.all()),
         deadlines=deadlines_for(case),

@@ -60,7 +60,7 @@ def case_new(request, person_id):
                     request,
                     _(
                         "Det finns ingen överenskommelse med kommunen för inskrivningsdagen: "
-                        "betalningsansvariga dagar kan inte beräknas."
+                        "betalningsansvaret räknas enligt lagens huvudregel."
                     ),
                 )
             return redirect("transitions:case_detail", person_id, case.pk)

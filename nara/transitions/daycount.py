@@ -2,8 +2,8 @@
 
 Pure computation over a case's loaded rows (ReadyNotice rows, CaseEvents, discharge, the agreement): no access
 check and no logging here — callers do that. Every rule the law leaves to the parties comes from the case's
-Agreement. All moments are turned into local dates in Europe/Stockholm first, so daylight-saving changes never
-shift a date; after that only dates are counted.
+Agreement, or from lagens huvudregel when there is none (rule 6). All moments are turned into local dates in
+Europe/Stockholm first, so daylight-saving changes never shift a date; after that only dates are counted.
 
 The rules, precisely:
 
@@ -30,8 +30,12 @@ The rules, precisely:
    waiting period counts from the later of the effective ready day and the admission notice day.
    `require_sip_invitation` (only when `case.both_must_act`): no payment day before the day the SIP invitation
    was sent; without an invitation (by `until`) none at all.
-6. No agreement, or a cancelled case: no payment days (a cancelled case has no ready days either). `reasons`
-   says why payment days are missing or limited.
+6. No agreement: lagens huvudregel (`statutory_rule`). The law is dispositive; where region and municipality
+   have not agreed, liability starts 3 days after the utskrivningsklar notice, counted as above from the day after
+   the notice (the notice day is day 0, no cut-off), in the kind of day of NARA_STATUTORY_DAY_KIND (calendar days
+   by default: the sources disagree, reference/rules.md §1.6 [P]), and only when the municipality received both
+   the admission notice and the utskrivningsklar notice (condition 5). `CaseDays.statutory` says it was used.
+7. A cancelled case: no ready days and no payment days. `reasons` says why payment days are missing or limited.
 """
 
 from __future__ import annotations
@@ -43,10 +47,14 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ONE_DAY = dt.timedelta(days=1)
+# Lag (2017:612): without an agreement the municipality's liability starts 3 days after the utskrivningsklar notice.
+STATUTORY_DAYS_AFTER_NOTICE = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class CaseDays:
     ready_dates: list[dt.date] = field(default_factory=list)
     payment_dates: list[dt.date] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    statutory: bool = False  # counted by lagens huvudregel (no agreement)
 
     def in_month(self, month: dt.date) -> CaseDays:
         """The days that fall in the calendar month of `month`."""
@@ -62,7 +71,10 @@ class CaseDays:
             return d.year == month.year and d.month == month.month
 
         return CaseDays(
-            [d for d in self.ready_dates if same(d)], [d for d in self.payment_dates if same(d)], self.reasons
+            [d for d in self.ready_dates if same(d)],
+            [d for d in self.payment_dates if same(d)],
+            self.reasons,
+            self.statutory,
         )
 
 
@@ -189,6 +201,32 @@ def _event_date(case, kind: str) -> dt.date | None:
     return local_date(min(moments)) if moments else None
 
 
+def statutory_rule():
+    """Lagens huvudregel as an (unsaved) Agreement: the payment rule where region and municipality have not agreed."""
+    from nara.transitions.models import Agreement
+
+    kind = settings.NARA_STATUTORY_DAY_KIND
+    if kind not in Agreement.DayKind.values:
+        raise ImproperlyConfigured(
+            f"NARA_STATUTORY_DAY_KIND must be one of {', '.join(Agreement.DayKind.values)}, not {kind!r}."
+        )
+    return Agreement(
+        name=_("Lagens huvudregel"),
+        day_kind=kind,
+        days_after_notice=STATUTORY_DAYS_AFTER_NOTICE,
+        count_day_zero=False,
+        notice_cutoff=None,
+        extra_non_working_days=[],
+        require_both_notices=True,
+        require_sip_invitation=False,
+    )
+
+
+def payment_rule(case):
+    """The rule that counts the case's payment days: its agreement, or lagens huvudregel without one."""
+    return case.agreement if case.agreement is not None else statutory_rule()
+
+
 def case_days(case, until: dt.date) -> CaseDays:
     """Utskrivningsklara and betalningsansvariga dagar of `case` up to and including `until`."""
     if case.status == "cancelled" or case.cancelled_at is not None:
@@ -198,16 +236,14 @@ def case_days(case, until: dt.date) -> CaseDays:
     for _notified, start, end_exclusive in periods:
         ready.update(_dates(start, end_exclusive))
     reasons: list[str] = []
-    agreement = case.agreement
-    if agreement is None:
-        reasons.append(_("Ingen överenskommelse gäller för ärendet: inga betalningsansvariga dagar."))
-        return CaseDays(sorted(ready), [], reasons)
+    statutory = case.agreement is None
+    agreement = payment_rule(case)
     earliest: dt.date | None = None  # no payment day before this
     if agreement.require_both_notices:
         admission = _event_date(case, "admission_notice")
         if admission is None or admission > until:
             reasons.append(_("Inskrivningsmeddelande saknas: inga betalningsansvariga dagar."))
-            return CaseDays(sorted(ready), [], reasons)
+            return CaseDays(sorted(ready), [], reasons, statutory)
         earliest = admission
     if agreement.require_sip_invitation and case.both_must_act:
         invited = (
@@ -215,7 +251,7 @@ def case_days(case, until: dt.date) -> CaseDays:
         )
         if invited is None or invited > until:
             reasons.append(_("Kallelse till SIP har inte skickats: inga betalningsansvariga dagar."))
-            return CaseDays(sorted(ready), [], reasons)
+            return CaseDays(sorted(ready), [], reasons, statutory)
         earliest = invited if earliest is None else max(earliest, invited)
     payment: set[dt.date] = set()
     for notified_at, start, end_exclusive in periods:
@@ -228,8 +264,12 @@ def case_days(case, until: dt.date) -> CaseDays:
             first = max(first, earliest)
         payment.update(d for d in _dates(start, end_exclusive) if d >= first)
     if ready and not payment:
-        reasons.append(_("Ingen dag efter väntetiden enligt överenskommelsen."))
-    return CaseDays(sorted(ready), sorted(payment), reasons)
+        reasons.append(
+            _("Ingen dag efter väntetiden enligt lagens huvudregel.")
+            if statutory
+            else _("Ingen dag efter väntetiden enligt överenskommelsen.")
+        )
+    return CaseDays(sorted(ready), sorted(payment), reasons, statutory)
 
 
 def day_price(year: int) -> Decimal | None:

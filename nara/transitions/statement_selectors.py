@@ -138,11 +138,19 @@ def regular_lines(municipality_id: int, month: dt.date, prices: dict, today=None
                 payment_days=len(days.payment_dates),
                 day_price=price,
                 amount=price * len(days.payment_dates),
-                note="; ".join(days.reasons) if not days.payment_dates else "",
+                note=line_note(days),
             )
         )
     lines.sort(key=lambda line: (line.person_name, line.case.pk))
     return lines
+
+
+def line_note(days) -> str:
+    """Lagens huvudregel when the case has no agreement, and why a line has no payment days."""
+    notes = [_("Lagens huvudregel (ingen överenskommelse)")] if days.statutory else []
+    if not days.payment_dates:
+        notes += days.reasons
+    return "; ".join(notes)
 
 
 def stated_days(municipality_id: int, corrected: dt.date) -> dict[int, tuple[int, int]]:
@@ -310,11 +318,7 @@ def statement_municipalities(actor: Actor):
     """The municipalities whose statements the actor may see."""
     if not (agreement_services.is_manager(actor) or actor.can(Capability.AGGREGATES)):
         return Organisation.objects.none()
-    ids = {actor.org_id} | set(
-        agreement_services.Agreement.objects.filter(region_id=actor.org_id).values_list(
-            "municipality_id", flat=True
-        )
-    )
+    ids = {actor.org_id} | agreement_services.region_party_municipality_ids(actor.org_id)
     return Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.MUNICIPALITY).order_by("name")
 
 

@@ -2,6 +2,7 @@
 the forms (refusals in Swedish, stale version keeps the input), and logging of every read."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -194,3 +195,32 @@ def test_acknowledge_all_from_the_case_page(client, w):
     response = client.post(step(w, case, "kvittera"), {"version": case.version})
     assert response.status_code == 302
     assert not Receipt.objects.filter(unit=w.vc, acknowledged_at__isnull=True).exists()
+
+
+def test_without_agreement_the_case_shows_the_laws_main_rule(client, w, settings):
+    """No agreement for the municipality: the case page names lagens huvudregel where the agreement would be."""
+    settings.NARA_STATUTORY_DAY_KIND = "working"
+    client.force_login(w.ward_nurse)
+    admitted = timezone.localtime() - dt.timedelta(hours=3)
+    response = client.post(
+        reverse("transitions:case_new", args=[w.person.pk]),
+        {
+            "admitted_at": admitted.strftime("%Y-%m-%dT%H:%M"),
+            "expected_discharge_on": (admitted.date() + dt.timedelta(days=3)).isoformat(),
+            "reason": "Höftfraktur",
+            "consent_method": "verbal",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "betalningsansvaret räknas enligt lagens huvudregel" in page
+    assert "kan inte beräknas" not in page
+    agreement = re.search(r'<dd data-testid="payment-rule">(.*?)</dd>', page, re.S).group(1)
+    assert "Lagens huvudregel" in agreement
+    assert "Efter 3 dagar (vardagar) räknat från dagen efter meddelandet" in agreement
+    # With an agreement, its name is shown instead.
+    case = w.person.discharge_cases.get()
+    case.agreement = b.ag_agreement(w)
+    case.save()
+    page = client.get(detail(w, case)).content.decode()
+    assert "Utskrivningsöverenskommelse Mark" in page and "Lagens huvudregel" not in page

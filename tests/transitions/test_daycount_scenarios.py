@@ -111,15 +111,62 @@ def test_withdrawal_before_day_n_and_a_renewed_notice():
     assert result.payment_dates == span(D(2026, 10, 16), D(2026, 10, 19))
 
 
-def test_no_agreement_gives_no_payment_and_says_why():
+def test_no_agreement_follows_the_laws_main_rule():
+    """Lag (2017:612) without an agreement: liability 3 days after the utskrivningsklar notice (lagens huvudregel),
+    by default in calendar days (NARA_STATUTORY_DAY_KIND)."""
     w = build()
     case = b.ag_case(w, D(2026, 10, 5), None)
+    # Thursday 8 October 10:00: utskrivningsklar (day 0); Friday to Sunday are waiting days 1-3.
+    b.ag_ready(case, b.ag_local(D(2026, 10, 8), 10))
+    b.ag_discharge(case, b.ag_local(D(2026, 10, 20), 10))
+    result = days_of(case)
+    assert result.ready_dates == span(D(2026, 10, 8), D(2026, 10, 19))
+    assert result.payment_dates == span(D(2026, 10, 12), D(2026, 10, 19))
+    assert result.statutory is True
+    assert result.reasons == []
+    # The same days as an agreement with the law's numbers.
+    with_agreement = b.ag_case(w, D(2026, 10, 5), b.ag_agreement(w), person=w.stranger)
+    b.ag_ready(with_agreement, b.ag_local(D(2026, 10, 8), 10))
+    b.ag_discharge(with_agreement, b.ag_local(D(2026, 10, 20), 10))
+    assert days_of(with_agreement).payment_dates == result.payment_dates
+    assert days_of(with_agreement).statutory is False
+
+
+def test_the_laws_main_rule_in_working_days(settings):
+    settings.NARA_STATUTORY_DAY_KIND = "working"
+    w = build()
+    case = b.ag_case(w, D(2026, 10, 5), None)
+    b.ag_ready(case, b.ag_local(D(2026, 10, 8), 10))  # Thursday: waiting days Fri 9, Mon 12, Tue 13
+    b.ag_discharge(case, b.ag_local(D(2026, 10, 20), 10))
+    assert days_of(case).payment_dates == span(D(2026, 10, 14), D(2026, 10, 19))
+
+
+def test_the_laws_main_rule_setting_is_checked(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.NARA_STATUTORY_DAY_KIND = "vardagar"
+    w = build()
+    case = b.ag_case(w, D(2026, 10, 5), None)
+    b.ag_ready(case, b.ag_local(D(2026, 10, 8), 10))
+    with pytest.raises(ImproperlyConfigured, match="NARA_STATUTORY_DAY_KIND"):
+        days_of(case)
+
+
+def test_the_laws_main_rule_keeps_the_laws_conditions():
+    """Without an agreement the municipality must still have received both notices."""
+    w = build()
+    case = b.ag_case(w, D(2026, 10, 5), None, admission_notice=False)
     b.ag_ready(case, b.ag_local(D(2026, 10, 6), 10))
     b.ag_discharge(case, b.ag_local(D(2026, 10, 30), 10))
     result = days_of(case)
     assert len(result.ready_dates) == 24
     assert result.payment_dates == []
-    assert "Ingen överenskommelse" in result.reasons[0]
+    assert "Inskrivningsmeddelande saknas" in result.reasons[0]
+    # An admission notice sent late (Thursday 8 Oct): the waiting period counts from it.
+    from nara.transitions.models import CaseEvent
+
+    CaseEvent.objects.create(case=case, kind="admission_notice", at=b.ag_local(D(2026, 10, 8), 15))
+    assert days_of(case).payment_dates == span(D(2026, 10, 12), D(2026, 10, 29))
 
 
 def test_cancelled_case_counts_nothing():

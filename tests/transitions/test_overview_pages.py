@@ -93,6 +93,19 @@ def test_without_day_price_the_cost_is_not_invented(scenario):
     assert all(r.cost is None for r in data.rows)
 
 
+def test_a_municipality_without_agreement_pays_by_the_laws_main_rule(scenario):
+    """Bollebygd has no agreement: its days follow lagens huvudregel (3 calendar days after the notice)."""
+    w = scenario
+    bollebygd = f.organisation("Bollebygds kommun", code="1443")
+    # Ready since 10 Nov (11 ready days to 20 Nov; waiting 11-13 Nov, paid 14-20 Nov: 7 days).
+    ready_case(w, None, f.person(municipality=bollebygd), dt.date(2026, 11, 10), municipality=bollebygd)
+    data = selectors.ready_per_municipality(f.actor(w.vc_nurse), TODAY)
+    row = {r.name: r for r in data.rows}["Bollebygds kommun"]
+    assert (row.ready_now, row.ready_days, row.payment_days) == (1, 11, 7)
+    assert row.cost == Decimal("9800.00") * 7
+    assert data.totals.payment_days == 11 + 7
+
+
 @pytest.fixture
 def risky():
     w = build()

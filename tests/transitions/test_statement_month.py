@@ -207,3 +207,34 @@ def test_an_earlier_month_cannot_be_closed_after_a_later_one():
     with pytest.raises(statement_services.StatementError):
         statement_services.close_month(actor, w.mark.pk, D(2025, 9, 1), "test", today=D(2025, 11, 2))
     assert not StatementLine.objects.filter(statement__month=D(2025, 9, 1)).exists()
+
+
+def test_statement_of_a_municipality_without_an_agreement(client):
+    """No agreement between the region and Mark: the days follow lagens huvudregel (3 calendar days after the
+    notice), priced with the national day price of the year, and the region's managers see the statement."""
+    w = build()
+    astrid = b.ag_case(w, D(2025, 10, 1), None)
+    b.ag_ready(astrid, b.ag_local(D(2025, 10, 2), 10))  # waiting 3-5 Oct, paid from 6 Oct
+    b.ag_discharge(astrid, b.ag_local(D(2025, 10, 12), 10))  # ready 2-11 (10), paid 6-11 (6)
+    url = reverse("transitions:statement", args=[w.mark.pk, "2025-10"])
+    client.force_login(w.vc_manager)
+    # Without a day price for the year the amounts are not invented: the page says the price is missing.
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Dagpris saknas för 2025" in page.content.decode()
+    b.ag_day_price(2025, "9000.00")
+    october = sel.statement(f.actor(w.vc_manager), w.mark.pk, OCT, "test")
+    (line,) = october["lines"]
+    assert (line.ready_days, line.payment_days, line.amount) == (10, 6, Decimal("54000.00"))
+    assert "Lagens huvudregel" in line.note
+    body = client.get(url).content.decode()
+    assert "Lagens huvudregel" in body and "54000,00" in body
+    assert "Marks kommun" in client.get(reverse("transitions:statements")).content.decode()
+    # Closing freezes the line with its note.
+    statement_services.close_month(f.actor(w.vc_manager), w.mark.pk, OCT, "test", today=D(2025, 11, 5))
+    frozen = StatementLine.objects.get(statement__month=OCT)
+    assert (frozen.payment_days, frozen.amount) == (6, Decimal("54000.00")) and "Lagens huvudregel" in frozen.note
+    # A region without cases for Mark and without an agreement still sees nothing.
+    other_region = f.organisation("Region Halland", kind="region")
+    client.force_login(f.staff(f.unit(other_region), ["manager"]))
+    assert client.get(url).status_code == 403
