@@ -20,7 +20,9 @@ from pathlib import Path
 
 import duckdb
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from nara.core.personnummer import PNR_IN_TEXT
 from nara.identify.importing import contract, fhir
 from nara.identify.importing.errors import ExtractRejected
 from nara.identify.lake import sql_literal
@@ -111,20 +113,139 @@ def _contract_names(headers: list[str]) -> dict[str, str]:
     for header in headers:
         name = contract.column_name(header)
         if name in names:
-            raise ExtractRejected(_("Kolumnen ”%(column)s” finns flera gånger i filen.") % {"column": name})
+            raise ExtractRejected(_("Kolumnen %(column)s finns flera gånger i filen.") % {"column": _shown_column(name)})
         names[name] = header.replace('"', '""')
     return names
 
 
 # --- CSV --------------------------------------------------------------------------------------------------
 
-def _delimiter(path: Path) -> str:
+SAMPLE_BYTES = 1 << 16  # the start of the file, for the delimiter and for what kind of file it is
+DELIMITERS = (";", ",", "\t")
+DELIMITER_NAMES = {";": gettext_lazy("semikolon (;)"), ",": gettext_lazy("komma (,)"), "\t": gettext_lazy("tabb"),
+                   "|": gettext_lazy("lodstreck (|)"), " ": gettext_lazy("mellanslag")}
+UTF8, CP1252 = "UTF-8", "Windows-1252"  # the encodings the contract accepts, as the messages name them
+COLUMNS_SHOWN = 12
+HIDDEN = gettext_lazy("(dolt: liknar ett personnummer)")
+
+
+def _delimiter(sample: bytes) -> str:
     """Swedish systems export with ';' (Excel's list separator in Swedish) or ','; the header line decides."""
-    with open(path, "rb") as f:
-        header = f.read(1 << 16).split(b"\n", 1)[0]
-    counts = {d: header.count(d.encode()) for d in (";", ",", "\t")}
+    header = sample.split(b"\n", 1)[0]
+    counts = {d: header.count(d.encode()) for d in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
+
+
+def _unicode_encoding(sample: bytes) -> str | None:
+    """UTF-16 or UTF-32 (by the byte order mark, or by the zero bytes of their mostly-ASCII text): Unicode, but
+    not an encoding the contract accepts. None for anything else."""
+    boms = ((b"\xff\xfe\x00\x00", "UTF-32 (little endian)"), (b"\x00\x00\xfe\xff", "UTF-32 (big endian)"),
+            (b"\xff\xfe", "UTF-16 (little endian)"), (b"\xfe\xff", "UTF-16 (big endian)"))
+    for bom, name in boms:
+        if sample.startswith(bom):
+            return name
+    head = sample[:4096]
+    head = head[:len(head) - len(head) % 4]
+    if len(head) < 8 or not head.count(0):
+        return None
+
+    def zero(start: int, step: int) -> float:
+        part = head[start::step]
+        return part.count(0) / len(part)
+
+    if min(zero(1, 4), zero(2, 4), zero(3, 4)) > 0.9 and zero(0, 4) < 0.1:
+        return "UTF-32 (little endian)"
+    if min(zero(0, 4), zero(1, 4), zero(2, 4)) > 0.9 and zero(3, 4) < 0.1:
+        return "UTF-32 (big endian)"
+    if zero(1, 2) > 0.7 and zero(0, 2) < 0.1:
+        return "UTF-16 (little endian)"
+    if zero(0, 2) > 0.7 and zero(1, 2) < 0.1:
+        return "UTF-16 (big endian)"
+    return None
+
+
+def _binary_kind(sample: bytes) -> str | None:
+    """What a file that is not text is (a message), or None for text. Text in UTF-8 or Windows-1252 never holds a
+    zero byte and hardly any other control character."""
+    signatures = (
+        (b"PK\x03\x04", _("Filen är ingen textfil utan binär: en zip-fil, till exempel en Excel-arbetsbok (.xlsx). "
+                          "Importen läser CSV-text i UTF-8 (med eller utan BOM) eller Windows-1252, med semikolon, "
+                          "komma eller tabb mellan fälten: spara arbetsboken som CSV UTF-8.")),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+         _("Filen är ingen textfil utan binär: en äldre Excel-arbetsbok (.xls). Importen läser CSV-text i UTF-8 "
+           "(med eller utan BOM) eller Windows-1252, med semikolon, komma eller tabb mellan fälten: spara "
+           "arbetsboken som CSV UTF-8.")),
+        (b"PAR1", _("Filen är ingen textfil utan binär: en Parquet-fil. Ge den ändelsen .parquet (eller ange "
+                    "formatet parquet) så läses den som Parquet.")),
+        (b"\x1f\x8b", _("Filen är ingen textfil utan binär: en gzip-komprimerad fil. Packa upp den först. Importen "
+                        "läser CSV-text i UTF-8 (med eller utan BOM) eller Windows-1252, med semikolon, komma eller "
+                        "tabb mellan fälten.")),
+    )
+    for signature, message in signatures:
+        if sample.startswith(signature):
+            return message
+    controls = sum(sample.count(bytes([b])) for b in (*range(0, 9), *range(14, 32), 127))
+    if sample.count(0) or controls > len(sample) // 100:
+        return _("Filen är ingen textfil utan binär. Importen läser CSV-text i UTF-8 (med eller utan BOM) eller "
+                 "Windows-1252, med semikolon, komma eller tabb mellan fälten.")
+    return None
+
+
+def _refuse_unless_text(sample: bytes) -> None:
+    """A file the CSV reader would only turn into "columns missing": say what it is and what is expected."""
+    encoding = _unicode_encoding(sample)
+    expected = _("Importen läser CSV-text i UTF-8 (med eller utan BOM) eller Windows-1252: spara den som CSV UTF-8 "
+                 "(i Excel: Spara som → CSV UTF-8).")
+    if encoding == "UTF-16 (little endian)":
+        raise ExtractRejected(_("Filen är kodad som UTF-16 (little endian), som Excel skriver ”Unicode-text”.")
+                              + " " + expected)
+    if encoding:
+        raise ExtractRejected(_("Filen är kodad som %(encoding)s.") % {"encoding": encoding} + " " + expected)
+    if message := _binary_kind(sample):
+        raise ExtractRejected(message)
+
+
+def _shown_column(name: str) -> str:
+    """A header as a message may show it: the first row may be data (a file without a header row)."""
+    name = name.lstrip("\ufeff")
+    if PNR_IN_TEXT.search(name):
+        name = str(HIDDEN)
+    return "”" + (name if len(name) <= 80 else name[:79] + "…") + "”"
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return str(DELIMITER_NAMES.get(delimiter) or f"”{delimiter}”")
+
+
+def _columns_missing(kind: str, missing: list[str], headers: list[str], header_line: str, delimiter: str,
+                     encoding: str) -> str:
+    """Which columns are missing, how the file was read (encoding, delimiter, the columns that gave) and, when
+    another character splits the header line into more of the contract's columns, that it seems to be the
+    delimiter."""
+    shown = ", ".join(_shown_column(h) for h in headers[:COLUMNS_SHOWN])
+    if len(headers) > COLUMNS_SHOWN:
+        shown += " " + _("och %(count)s till") % {"count": len(headers) - COLUMNS_SHOWN}
+    parts = [
+        _("Kolumner saknas i filen: %(columns)s.") % {"columns": ", ".join(missing)},
+        ngettext("Filen lästes som %(encoding)s med %(delimiter)s mellan fälten; rubrikraden gav %(count)s kolumn: "
+                 "%(columns)s.",
+                 "Filen lästes som %(encoding)s med %(delimiter)s mellan fälten; rubrikraden gav %(count)s kolumner: "
+                 "%(columns)s.", len(headers))
+        % {"encoding": encoding, "delimiter": _delimiter_name(delimiter), "count": len(headers), "columns": shown},
+    ]
+    required = set(contract.REQUIRED[kind])
+
+    def found(separator: str) -> int:
+        return len(required & {contract.column_name(part) for part in header_line.split(separator)})
+
+    candidates = {ch for ch in header_line if not (ch.isalnum() or ch in "_-\"\ufeff")} - {delimiter}
+    best = max(sorted(candidates), key=found, default=None)
+    if best is not None and found(best) > found(delimiter):
+        parts.append(_("Rubrikraden verkar i stället ha %(delimiter)s mellan kolumnnamnen. Avgränsaren ska vara "
+                       "semikolon (;), komma (,) eller tabb.") % {"delimiter": _delimiter_name(best)})
+    parts.append(_("Se importkontraktet (docs/extract-contract.md)."))
+    return " ".join(parts)
 
 
 def _read_csv(con, path: Path, delimiter: str, scratch: Path) -> bool:
@@ -158,14 +279,23 @@ def _to_utf8(path: Path, scratch: Path) -> Path:
 
 
 def _load_csv(con, kind: str, path: Path, scratch: Path) -> None:
-    delimiter = _delimiter(path)
+    with open(path, "rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    _refuse_unless_text(sample)
+    delimiter = _delimiter(sample)
+    encoding = UTF8
     try:
         if not _read_csv(con, path, delimiter, scratch):
+            encoding = CP1252
             _read_csv(con, _to_utf8(path, scratch), delimiter, scratch)
     except duckdb.Error as error:
         raise ExtractRejected(_("Filen kunde inte läsas som CSV.")) from error
     headers = [row[0] for row in con.execute("DESCRIBE raw_csv").fetchall() if row[0] != "file_row_number"]
     names = _contract_names(headers)
+    if missing := [c for c in contract.REQUIRED[kind] if c not in names]:
+        line = sample.split(b"\n", 1)[0].rstrip(b"\r")
+        text = line.decode("utf-8-sig", errors="replace") if encoding == UTF8 else line.decode("cp1252", "replace")
+        raise ExtractRejected(_columns_missing(kind, missing, headers, text, delimiter, encoding))
     # Rejected lines shift the line numbers of the rows after them: g = good rows before a rejected line.
     con.execute("""
         CREATE OR REPLACE TABLE csv_bad AS
