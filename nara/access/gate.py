@@ -113,6 +113,10 @@ class PersonAccess:
     def basis(self) -> str:
         return self.decision.basis or ""
 
+    def decide(self, actor: Actor, org_id: int, org_name: str = "") -> Decision:
+        """May the actor see data about this person that `org_id` recorded (no record object needed)?"""
+        return policy.may_see_record(actor, self.facts, org_id, org_name, self.now)
+
 
 def open_person(actor: Actor, person_id, context: str, log: bool = True) -> PersonAccess:
     """Load a person for the actor or raise AccessDenied with the reason. Logs the register read."""
@@ -128,6 +132,164 @@ def open_person(actor: Actor, person_id, context: str, log: bool = True) -> Pers
     if log:
         audit.record(actor, person.pk, Action.READ, "people.person", person.pk, decision.basis, context)
     return PersonAccess(person, facts, decision, now)
+
+
+def open_persons(
+    actor: Actor,
+    person_ids,
+    context: str,
+    *,
+    action: str = Action.READ,
+    record_type: str = "people.person",
+    record_id=None,
+    log: bool = True,
+    now=None,
+) -> dict:
+    """The persons among `person_ids` the actor may see, each opened as by `open_person`: {id: PersonAccess}.
+
+    A fixed number of queries whatever the number of persons. Each person returned leaves one log row: by
+    default the register read of the person itself; a list page that shows something else about each person
+    (a risk-list row) names it with `record_type` and `record_id`. Persons not allowed are left out silently
+    (a list never tells why a person is missing).
+    """
+    now = now or now_local()
+    ids = {pid for pid in person_ids if pid is not None}
+    if not ids or not actor.can(Capability.PERSON_DATA):
+        return {}
+    facts = facts_for_many(actor, ids, now)
+    decisions = {pid: policy.may_see_person(actor, f, now) for pid, f in facts.items()}
+    allowed = [pid for pid, d in decisions.items() if d.allowed]
+    persons = Person.objects.select_related("municipality", "listed_unit").in_bulk(allowed)
+    out = {pid: PersonAccess(persons[pid], facts[pid], decisions[pid], now) for pid in allowed if pid in persons}
+    if log and out:
+        audit.record_many(
+            actor,
+            [(pid, record_type, pid if record_id is None else record_id, a.basis) for pid, a in out.items()],
+            action,
+            context,
+        )
+    return out
+
+
+@dataclass
+class Seen:
+    """One record of a list across persons and the gate's decision on it (`access` None: person not visible)."""
+
+    record: object
+    access: PersonAccess | None
+    decision: Decision
+
+    @property
+    def person(self) -> Person | None:
+        return self.access.person if self.access else None
+
+
+@dataclass
+class Across:
+    """The outcome of `filter_across`: every record with its decision, in the order given."""
+
+    rows: list[Seen] = field(default_factory=list)
+    accesses: dict = field(default_factory=dict)  # person id -> PersonAccess, for every person shown
+
+    @property
+    def shown(self) -> list[Seen]:
+        return [r for r in self.rows if r.decision.allowed]
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for r in self.rows if not r.decision.allowed)
+
+
+_NOT_VISIBLE = Decision(False, reason="")
+
+
+def filter_across(
+    actor: Actor,
+    records,
+    context: str,
+    *,
+    person_of=None,
+    log: bool = True,
+    action: str = Action.READ,
+    persons_of_hidden: bool = False,
+    now=None,
+) -> Across:
+    """The one gate call for list pages that span many persons (work lists, inboxes, registers, overviews).
+
+    For each record: is its person visible to the actor (`policy.may_see_person`), and is the record itself
+    (`policy.may_see_record`: own organisation, or another's with consent and no block)? Every person shown
+    leaves one register-read row and every record shown one row with its own basis; hidden records are only
+    counted. `person_of(record)` gives the person id (default `record.person_id`); the record must have
+    `recorded_by_org_id` (and `recorded_by_org` for the hidden reason). With `persons_of_hidden` the page also
+    shows the person of a hidden record (an inbox row saying that a case exists), so that read is logged too.
+    """
+    records = list(records)
+    person_of = person_of or (lambda rec: rec.person_id)
+    accesses = open_persons(actor, {person_of(r) for r in records}, context, log=False, now=now)
+    result = Across(accesses=accesses)
+    entries = []
+    for rec in records:
+        access = accesses.get(person_of(rec))
+        if access is None:
+            result.rows.append(Seen(rec, None, _NOT_VISIBLE))
+            continue
+        decision = access.decide(actor, rec.recorded_by_org_id, _org_name(rec))
+        result.rows.append(Seen(rec, access, decision))
+        if decision.allowed:
+            entries.append((access.person.pk, rec._meta.label_lower, rec.pk, decision.basis))
+    shown_persons = {
+        r.access.person.pk: r.access
+        for r in result.rows
+        if r.access is not None and (r.decision.allowed or persons_of_hidden)
+    }
+    result.accesses = shown_persons
+    if log and entries:
+        audit.record_many(
+            actor,
+            [(pid, "people.person", pid, a.basis) for pid, a in shown_persons.items()]
+            + list(dict.fromkeys(entries)),
+            action,
+            context,
+        )
+    return result
+
+
+def _org_name(record) -> str:
+    org = getattr(record, "recorded_by_org", None)
+    return org.name if org is not None else ""
+
+
+def log_persons(actor: Actor, accesses, context: str, action: str = Action.READ) -> None:
+    """Log the register read of persons opened with `open_persons(log=False)` that the page then showed."""
+    entries = [(a.person.pk, "people.person", a.person.pk, a.basis) for a in accesses]
+    if entries:
+        audit.record_many(actor, entries, action, context)
+
+
+def log_records(actor: Actor, access: PersonAccess, records, context: str, action: str = Action.READ) -> None:
+    """Log records of an opened person that were shown (or printed) with their own basis.
+
+    For records the caller already decided on (`filter_records`, `open_one` …) and now prints or shows again.
+    """
+    entries = [
+        (access.person.pk, rec._meta.label_lower, rec.pk, access.decide(actor, rec.recorded_by_org_id).basis or "")
+        for rec in records
+    ]
+    if entries:
+        audit.record_many(actor, entries, action, context)
+
+
+def log_register_records(actor: Actor, access: PersonAccess, records, context: str) -> None:
+    """Log register records (consents, blocks) every carer with a relationship sees, with the person's basis."""
+    entries = [(access.person.pk, rec._meta.label_lower, rec.pk, access.basis) for rec in records]
+    if entries:
+        audit.record_many(actor, entries, Action.READ, context)
+
+
+def may_see_person(actor: Actor, person_id, now=None) -> bool:
+    """Whether the actor may see the person at all (nothing is logged: the caller shows nothing yet)."""
+    now = now or now_local()
+    return policy.may_see_person(actor, facts_for(actor, person_id, now), now).allowed
 
 
 def open_person_for_admission(actor: Actor, person_id, context: str, log: bool = True) -> PersonAccess:

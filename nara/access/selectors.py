@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from nara.access import gate
 from nara.access.models import Block, Consent
 from nara.audit import services as audit
+from nara.audit.basis import Basis
 from nara.audit.models import Action
 from nara.directory.actor import Actor
 
@@ -17,8 +18,7 @@ def consents(actor: Actor, person_id) -> tuple[gate.PersonAccess, list[Consent]]
         .select_related("receiving_org", "recorded_by_unit", "recorded_by", "withdrawn_by")
         .prefetch_related("source_orgs")
     )
-    audit.record_many(actor, [(access.person.pk, "access.consent", c.pk, access.basis) for c in rows], Action.READ,
-                      "access:consents")
+    gate.log_register_records(actor, access, rows, "access:consents")
     return access, rows
 
 
@@ -37,8 +37,7 @@ def blocks(actor: Actor, person_id) -> tuple[gate.PersonAccess, list[Block]]:
     access = gate.open_person(actor, person_id, "access:blocks")
     rows = list(Block.objects.filter(person=access.person).select_related("blocked_org", "recorded_by_unit",
                                                                          "lifted_by"))
-    audit.record_many(actor, [(access.person.pk, "access.block", b.pk, access.basis) for b in rows], Action.READ,
-                      "access:blocks")
+    gate.log_register_records(actor, access, rows, "access:blocks")
     return access, rows
 
 
@@ -49,3 +48,20 @@ def emergency_in_progress(actor: Actor, ea_id: str):
     ea = get_object_or_404(EmergencyAccess, pk=ea_id if (ea_id or "").isdigit() else 0, user_id=actor.user_id,
                            opened_at__isnull=True)
     return ea, gate.where_data_exists(ea.person_id)
+
+
+FOLLOW_UP_ROWS = 200
+
+
+def emergency_followup(actor: Actor) -> list:
+    """The emergency accesses a manager follows up (unreviewed first); each row shown is a log-review read."""
+    from nara.access import services
+
+    rows = list(services.emergency_followup_list(actor)[:FOLLOW_UP_ROWS])
+    audit.record_many(
+        actor,
+        [(ea.person_id, "access.emergencyaccess", ea.pk, Basis.LOG_REVIEW) for ea in rows],
+        Action.READ,
+        "access:emergency_followup",
+    )
+    return rows

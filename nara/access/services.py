@@ -209,10 +209,27 @@ def emergency_open(actor: Actor, ea_id: int, reason: str, hours: int | None = No
 
 
 @transaction.atomic
-def emergency_close(actor: Actor, ea_id: int) -> None:
-    EmergencyAccess.objects.filter(pk=ea_id, user_id=actor.user_id, closed_at__isnull=True).update(
-        closed_at=timezone.now()
+def emergency_close(actor: Actor, ea_id: int) -> EmergencyAccess | None:
+    """The user closes their own open emergency access early; logged like its opening."""
+    ea = (
+        EmergencyAccess.objects.select_for_update()
+        .filter(pk=ea_id, user_id=actor.user_id, closed_at__isnull=True)
+        .first()
     )
+    if ea is None:
+        return None
+    ea.closed_at = timezone.now()
+    ea.save(update_fields=["closed_at"])
+    audit.record(
+        actor,
+        ea.person_id,
+        Action.EMERGENCY,
+        "access.emergencyaccess",
+        ea.pk,
+        Basis.EMERGENCY,
+        "access:emergency:close",
+    )
+    return ea
 
 
 def emergency_followup_list(actor: Actor):

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nara.access import gate, selectors, services
+from nara.access import selectors, services
 from nara.access.forms import (
     BlockForm,
     ConsentForm,
@@ -13,8 +13,6 @@ from nara.access.forms import (
     WithdrawForm,
 )
 from nara.access.models import Block
-from nara.audit import services as audit
-from nara.audit.models import Action
 from nara.core.models import ConcurrentEditError
 
 
@@ -104,19 +102,14 @@ def emergency(request, person_id):
                 request, _("Nödåtkomst är öppnad. All åtkomst loggas och följs upp av din chef.")
             )
             return redirect("people:overview", person_id)
-        from nara.access.models import EmergencyAccess
-
-        ea = get_object_or_404(
-            EmergencyAccess, pk=ea_id if (ea_id or "").isdigit() else 0, user_id=actor.user_id
-        )
-        context.update(step=1, ea=ea, where=gate.where_data_exists(ea.person_id), form=form)
+        ea, where = selectors.emergency_in_progress(actor, ea_id)
+        context.update(step=1, ea=ea, where=where, form=form)
     return render(request, "access/emergency.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def emergency_followup(request):
     actor = request.actor
-    rows = services.emergency_followup_list(actor)
     if request.method == "POST":
         form = EmergencyReviewForm(request.POST)
         ea_id = request.POST.get("ea", "")
@@ -125,13 +118,7 @@ def emergency_followup(request):
             messages.success(request, _("Uppföljningen är dokumenterad."))
             return redirect("access:emergency_followup")
         messages.error(request, _("Skriv en kommentar om uppföljningen."))
-    rows = list(rows[:200])
-    audit.record_many(
-        actor,
-        [(ea.person_id, "access.emergencyaccess", ea.pk, "log_review") for ea in rows],
-        Action.READ,
-        "access:emergency_followup",
-    )
+    rows = selectors.emergency_followup(actor)
     return render(
         request,
         "access/emergency_followup.html",

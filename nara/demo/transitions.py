@@ -92,6 +92,7 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
 
     from nara.access.models import Consent
     from nara.directory.actor import Actor
+    from nara.directory.models import Assignment
     from nara.transitions import case_services, safe_return_services
     from nara.transitions.models import CaseStatus, DischargeCase, PlanningInfo, ReadyNotice
 
@@ -103,7 +104,9 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
 
     def actor_of(user, unit_key):
         unit = region.units[unit_key]
-        return Actor(user.pk, unit.pk, unit.organisation_id, frozenset())
+        roles = Assignment.objects.filter(user=user, unit=unit).values_list("roles", flat=True).first() or []
+        return Actor(user.pk, unit.pk, unit.organisation_id, frozenset(roles), display_name=user.get_full_name(),
+                     unit_name=unit.name)
 
     pools = {
         m: [r for r in residents if r.municipality == m and not r.is_demo and r.age >= 80 and r.health_centre
@@ -188,7 +191,7 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
             for event in case.events.all():
                 event.receipts.update(acknowledged_at=event.at + dt.timedelta(hours=2))
         if case.status == CaseStatus.DISCHARGED:
-            safe_return_services.create_safe_return_tasks(case)
+            safe_return_services.create_safe_return_tasks(case, ward)
         count += 1
     return count
 

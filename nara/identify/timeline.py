@@ -2,7 +2,7 @@
 
 The lake knows the person only by pseudonym (computed here from the personnummer of a person the gate has already
 let the actor open). Each encounter was recorded by some care unit; its organisation decides visibility exactly
-as for any record (`policy.may_see_record`): own organisation, or another organisation's with consent and no
+as for any record (`PersonAccess.decide`): own organisation, or another organisation's with consent and no
 block. Encounters at units missing from the directory are not shown (their organisation is unknown). Reading
 writes one access-log row per access basis used (record type "identify.encounters").
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nara.access import gate, policy
+from nara.access import gate
 from nara.audit import services as audit
 from nara.audit.models import Action
 from nara.directory.actor import Actor
@@ -184,8 +184,7 @@ def for_person(actor: Actor, access: gate.PersonAccess, context: str) -> Timelin
         if unit is None:
             unknown += n
             continue
-        decision = policy.may_see_record(actor, access.facts, unit.organisation_id, unit.organisation.name,
-                                         access.now)
+        decision = access.decide(actor, unit.organisation_id, unit.organisation.name)
         if decision.allowed:
             counts[month][care_type] += n
             bases.add(decision.basis)

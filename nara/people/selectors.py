@@ -9,7 +9,7 @@ from nara.access import gate
 from nara.access.models import Block, Consent
 from nara.directory.actor import Actor
 from nara.directory.roles import Capability
-from nara.identify import timeline as identify_timeline
+from nara.people import panels
 from nara.people.models import CareTeamMember, FixedContact, Person, Relative
 
 SEARCH_LIMIT = 50
@@ -80,17 +80,7 @@ def overview(actor: Actor, person_id) -> dict:
         )
     )
     # Consent and block status is register information every carer with a relationship needs to see.
-    from nara.audit import services as audit
-    from nara.audit.models import Action
-    from nara.plans import overview_selectors as plans_overview
-    from nara.transitions import person_panel as transitions_panel
-
-    audit.record_many(
-        actor,
-        [(access.person.pk, r._meta.label_lower, r.pk, access.basis) for r in [*consents, *blocks]],
-        Action.READ,
-        context,
-    )
+    gate.log_register_records(actor, access, [*consents, *blocks], context)
     return {
         "access": access,
         "person": access.person,
@@ -101,7 +91,5 @@ def overview(actor: Actor, person_id) -> dict:
         "valid_consents": [c for c in consents if c.is_valid()],
         "blocks": blocks,
         "emergency": gate.open_emergency(actor, access.person.pk, access.now),
-        "timeline": identify_timeline.for_person(actor, access, context),
-        "plans": plans_overview.for_person(actor, access, context, contacts_logged=True),
-        "transitions": transitions_panel.for_person(actor, access, context),
+        **panels.build(actor, access, context),
     }

@@ -1,3 +1,5 @@
+import functools
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,8 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from nara.access import registry
-        from nara.plans import relationships
+        from nara.people import panels
+        from nara.plans import overview_selectors, relationships
         from nara.plans.models import (
             CarePlan,
             ConditionChange,
@@ -23,6 +26,11 @@ class PlansConfig(AppConfig):
         )
 
         registry.register_relationship_source(relationships.unit_takes_part_in_open_sip)
+        # The people overview shows the fixed contacts and care team itself (and logs those reads).
+        build = functools.partial(overview_selectors.for_person, contacts_logged=True)
+        panels.register_overview_panel(
+            "plans", "plans/overview/_panel.html", build, order=10, banner="plans/overview/_banner.html"
+        )
         registry.register_record_type(Sip, _("SIP"))
         registry.register_record_type(PatientContract, _("Patientkontrakt"))
         registry.register_record_type(FrailtyAssessment, _("CFS-bedömningar"))

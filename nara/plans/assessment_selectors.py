@@ -28,8 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nara.access import gate, policy
-from nara.audit import services as audit
+from nara.access import gate
 from nara.audit.models import Action
 from nara.directory.actor import Actor
 from nara.plans import assessment_templates, cfs, due
@@ -278,18 +277,7 @@ def assessment_detail(
     access = gate.open_person(actor, person_id, context)
     record = assessment(actor, access, key, pk, context)
     if action == Action.PRINT:
-        decision = policy.may_see_record(
-            actor, access.facts, record.recorded_by_org_id, record.recorded_by_org.name, access.now
-        )
-        audit.record(
-            actor,
-            access.person.pk,
-            Action.PRINT,
-            record._meta.label_lower,
-            record.pk,
-            decision.basis or "",
-            context,
-        )
+        gate.log_records(actor, access, [record], context, Action.PRINT)
     return {
         "access": access,
         "person": access.person,

@@ -62,8 +62,26 @@ def change_cfs(actor: Actor, record: FrailtyAssessment, form, expected_version: 
 @transaction.atomic
 def note_condition_change(actor: Actor, person_id, form, context: str) -> ConditionChange:
     """Note a change in condition (makes a new CFS rating due at once)."""
+    return _add_condition_change(actor, person_id, form.save(commit=False), context)
+
+
+@transaction.atomic
+def note_condition_change_at_discharge(actor: Actor, person_id, noted_on, description: str, context: str):
+    """The discharging ward notes a change in condition (trygg hemgång makes a new CFS rating due).
+
+    Once per person, day, unit and text: a repeated discharge step adds nothing. Returns the new record or None.
+    """
+    description = description[: ConditionChange._meta.get_field("description").max_length]
+    if ConditionChange.objects.filter(
+        person_id=person_id, noted_on=noted_on, recorded_by_unit_id=actor.unit_id, description=description
+    ).exists():
+        return None
+    return _add_condition_change(actor, person_id, ConditionChange(noted_on=noted_on, description=description),
+                                 context)
+
+
+def _add_condition_change(actor: Actor, person_id, record: ConditionChange, context: str) -> ConditionChange:
     access = gate.require_write(actor, person_id, Capability.PERSON_DATA, context)
-    record = form.save(commit=False)
     record.person = access.person
     record.stamp(actor)
     record.save()

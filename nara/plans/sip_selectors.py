@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nara.access import gate, policy
-from nara.audit import services as audit
+from nara.access import gate
 from nara.audit.models import Action
 from nara.directory.actor import Actor
 from nara.directory.models import Organisation, Unit
@@ -149,10 +148,7 @@ def print_view(actor: Actor, person_id, pk) -> dict:
     """The plain-language plan for the person; logged as a print."""
     context = f"{CONTEXT}:print"
     access, sip = open_sip(actor, person_id, pk, context, log=False)
-    decision = policy.may_see_record(
-        actor, access.facts, sip.recorded_by_org_id, sip.recorded_by_org.name, access.now
-    )
-    audit.record(actor, access.person.pk, Action.PRINT, "plans.sip", sip.pk, decision.basis or "", context)
+    gate.log_records(actor, access, [sip], context, Action.PRINT)
     s = sip_snapshot.build(sip)
     now = timezone.now()
     next_meeting = (

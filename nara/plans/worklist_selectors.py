@@ -1,9 +1,9 @@
 """The unit's work list: my SIP actions due, SIP follow-ups this week, CFS reassessments due, palliative reviews due.
 
-Persons are shown through gate.visible_persons (care relationship or emergency access; each person logged) and
-every SIP or care plan row through gate.filter_records, so another organisation's data needs consent as
-anywhere else. A fixed number of queries whatever the number of persons: the gate's facts are read for all
-persons at once and the record reads are logged in one batch.
+Every SIP or care plan row goes through gate.filter_across (the person must be visible, and another
+organisation's record needs consent as anywhere else; each shown person and record logged); a CFS reassessment
+counts only the ratings the gate lets the actor see (gate.open_persons, PersonAccess.decide). A fixed number of
+queries whatever the number of persons.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from nara.access import gate, policy
-from nara.audit import services as audit
-from nara.audit.models import Action
+from nara.access import gate
 from nara.directory.actor import Actor
 from nara.people.models import Person
 from nara.plans import due
@@ -57,7 +55,7 @@ class WorkList:
     hidden_count: int = 0
 
 
-def _cfs_due_visible(actor: Actor, person_qs, facts: dict, now) -> dict:
+def _cfs_due_visible(actor: Actor, person_qs, accesses: dict, now) -> dict:
     """person_id -> the date a new CFS rating is due, counting only ratings and changes the actor may see.
 
     Each organisation's latest date is weighed by the gate's decision, in two queries whatever the number of
@@ -81,16 +79,12 @@ def _cfs_due_visible(actor: Actor, person_qs, facts: dict, now) -> dict:
         changed[pid][org_id] = last
     out = {}
     for pid in set(rated) | set(changed):
-        person_facts = facts.get(pid)
-        if person_facts is None:
+        access = accesses.get(pid)
+        if access is None:
             continue
 
-        def latest(by_org, person_facts=person_facts):
-            dates = [
-                d
-                for org, d in by_org.items()
-                if policy.may_see_record(actor, person_facts, org, "", now).allowed
-            ]
+        def latest(by_org, access=access):
+            dates = [d for org, d in by_org.items() if access.decide(actor, org).allowed]
             return max(dates) if dates else None
 
         due_on = due.cfs_due(latest(rated.get(pid, {})), latest(changed.get(pid, {})))
@@ -139,61 +133,40 @@ def worklist(actor: Actor, on: dt.date | None = None) -> WorkList:
         if due.palliative_review_due(p.established_on, p.review_due) <= week_end
     ]
 
-    # The persons concerned: only those the actor may see (logged once each).
-    candidate_ids = (
-        {a.sip.person_id for a in actions} | {s.person_id for s in sips} | {p.person_id for p in palliative}
+    # Each row's record through the gate (its person must be visible, another organisation's record needs
+    # consent); every shown person and record logged once.
+    records = [a.sip for a in actions] + sips + palliative
+    across = gate.filter_across(actor, records, CONTEXT)
+    seen = across.rows
+    seen_actions, seen_sips, seen_palliative = (
+        seen[: len(actions)],
+        seen[len(actions) : len(actions) + len(sips)],
+        seen[len(actions) + len(sips) :],
     )
+    result.hidden_count = across.hidden_count
+    for a, row in zip(actions, seen_actions, strict=True):
+        if row.decision.allowed:
+            result.actions.append(Item(row.person, a.due_date, a.due_date < today, a, a.sip))
+    for s, row in zip(sips, seen_sips, strict=True):
+        if row.decision.allowed:
+            result.follow_ups.append(Item(row.person, s.next_follow_up, s.next_follow_up < today, s))
+    for p, row in zip(palliative, seen_palliative, strict=True):
+        if row.decision.allowed:
+            review_on = due.palliative_review_due(p.established_on, p.review_due)
+            result.palliative.append(Item(row.person, review_on, review_on < today, p))
+
+    # CFS reassessments: the persons with a relationship and ratings or noted changes, each weighed by what the
+    # gate lets the actor see; the persons listed are logged as register reads.
     cfs_candidates = related.filter(
         Q(pk__in=FrailtyAssessment.objects.values("person_id"))
         | Q(pk__in=ConditionChange.objects.values("person_id"))
     )
-    cfs_ids = set(cfs_candidates.values_list("pk", flat=True))
-    facts = gate.facts_for_many(actor, candidate_ids | cfs_ids, now)
+    accesses = gate.open_persons(actor, cfs_candidates.values_list("pk", flat=True), CONTEXT, log=False, now=now)
     cfs_due = {
-        pid: d for pid, d in _cfs_due_visible(actor, cfs_candidates, facts, now).items() if d <= week_end
+        pid: d for pid, d in _cfs_due_visible(actor, cfs_candidates, accesses, now).items() if d <= week_end
     }
-    wanted = candidate_ids | set(cfs_due)
-    persons = {
-        p.pk: p
-        for p in gate.visible_persons(
-            actor, Person.objects.filter(pk__in=wanted).order_by("family_name", "given_name"), CONTEXT
-        )
-    }
-
-    accesses = {
-        pid: gate.PersonAccess(p, facts[pid], policy.may_see_person(actor, facts[pid], now), now)
-        for pid, p in persons.items()
-    }
-    log_entries = []
-
-    def visible(record, person_id) -> bool:
-        access = accesses.get(person_id)
-        if access is None:
-            result.hidden_count += 1
-            return False
-        shown = gate.filter_records(actor, access, [record], CONTEXT, log=False).shown
-        if not shown:
-            result.hidden_count += 1
-            return False
-        log_entries.append((person_id, record._meta.label_lower, record.pk, access.basis))
-        return True
-
-    for a in actions:
-        if visible(a.sip, a.sip.person_id):
-            result.actions.append(Item(persons[a.sip.person_id], a.due_date, a.due_date < today, a, a.sip))
-    for s in sips:
-        if visible(s, s.person_id):
-            result.follow_ups.append(
-                Item(persons[s.person_id], s.next_follow_up, s.next_follow_up < today, s)
-            )
-    for p in palliative:
-        if visible(p, p.person_id):
-            review_on = due.palliative_review_due(p.established_on, p.review_due)
-            result.palliative.append(Item(persons[p.person_id], review_on, review_on < today, p))
+    gate.log_persons(actor, [accesses[pid] for pid in cfs_due if pid not in across.accesses], CONTEXT)
     for pid, due_on in sorted(cfs_due.items(), key=lambda kv: kv[1]):
-        if pid in persons:
-            result.cfs_due.append(Item(persons[pid], due_on, due_on < today))
+        result.cfs_due.append(Item(accesses[pid].person, due_on, due_on < today))
     result.palliative.sort(key=lambda i: i.on)
-    if log_entries:
-        audit.record_many(actor, list(dict.fromkeys(log_entries)), Action.READ, CONTEXT)
     return result

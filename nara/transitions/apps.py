@@ -9,9 +9,11 @@ class TransitionsConfig(AppConfig):
 
     def ready(self):
         from nara.access import registry
-        from nara.transitions import relationships
+        from nara.people import panels
+        from nara.transitions import person_panel, relationships
         from nara.transitions.models import DischargeCase, HomeHealthEnrolment
 
+        panels.register_overview_panel("transitions", "transitions/person/_panel.html", person_panel.for_person, 20)
         registry.register_relationship_source(relationships.unit_addressed_by_open_case)
         registry.register_relationship_source(relationships.unit_handles_enrolment)
         registry.register_relationship_source(relationships.unit_has_open_follow_up)

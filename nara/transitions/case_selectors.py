@@ -97,27 +97,24 @@ def inbox(actor: Actor) -> dict:
         .filter(Q(status__in=case_rules.OPEN) | Q(pk__in=unacked_case_ids))
         .prefetch_related("planning", "ready_notices")
     )
-    persons = gate.visible_persons(actor, Person.objects.filter(pk__in={c.person_id for c in cases}), context)
+    # A case the actor may not see (no consent) still shows its person and that a case exists.
+    seen = gate.filter_across(actor, cases, context, persons_of_hidden=True)
     receipts = _my_open_receipts(actor, [c.pk for c in cases])
     by_case: dict = {}
     for r in receipts:
         by_case.setdefault(r.event.case_id, []).append(r)
     rows = []
     now = timezone.now()
-    for person in persons:
-        access = gate.open_person(actor, person.pk, context, log=False)
-        person_cases = [c for c in cases if c.person_id == person.pk]
-        visible = gate.filter_records(actor, access, person_cases, context)
-        shown = {c.pk for c in visible.shown}
-        for c in person_cases:
-            row = InboxRow(
-                person, c if c.pk in shown else None, c.pk, c.version, c.status, by_case.get(c.pk, [])
-            )
-            if row.case is None:
-                row.hidden_reason = next((h.reason for h in visible.hidden), "")
-            else:
-                row.warnings = [d for d in deadlines_for(c, now) if d.warning]
-            rows.append(row)
+    for seen_case in seen.rows:
+        if seen_case.access is None:
+            continue
+        c, shown = seen_case.record, seen_case.decision.allowed
+        row = InboxRow(seen_case.person, c if shown else None, c.pk, c.version, c.status, by_case.get(c.pk, []))
+        if shown:
+            row.warnings = [d for d in deadlines_for(c, now) if d.warning]
+        else:
+            row.hidden_reason = seen_case.decision.reason
+        rows.append(row)
     rows.sort(key=lambda r: (not r.open_receipts, -r.case_id))
     return {
         "unacknowledged": [r for r in rows if r.open_receipts],
@@ -197,10 +194,10 @@ def case_page(actor: Actor, person_id, pk, context: str = CONTEXT) -> dict:
         allowed=allowed,
         events=list(case.events.all()),
         planning=list(case.planning.all()),
-        payment_rule=daycount.payment_rule(case),
         ready_notices=list(case.ready_notices.all()),
         follow_up_tasks=list(case.follow_up_tasks.all()),
         deadlines=deadlines_for(case),
+        payment_rule=daycount.payment_rule(case),
         sip_invited_at=sip_invited_at,
         addressed=list(
             Receipt.objects.filter(event__case=case, event__kind=CaseEvent.Kind.ADMISSION_NOTICE)

@@ -580,7 +580,7 @@ def discharge(actor: Actor, case_id, expected_version, data: dict) -> DischargeC
     case = _step(actor, case_id, expected_version, "discharge", apply)
     from nara.transitions import safe_return_services
 
-    safe_return_services.create_safe_return_tasks(case)
+    safe_return_services.create_safe_return_tasks(case, actor)
     return case
 
 

@@ -15,12 +15,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from nara.access import gate, policy
-from nara.audit import services as audit
-from nara.audit.models import Action
+from nara.access import gate
 from nara.directory.actor import Actor
 from nara.directory.models import Unit
-from nara.people.models import Person
 from nara.transitions import enrolment_services as services
 from nara.transitions.models import EnrolmentStatus, HomeHealthEnrolment
 
@@ -118,7 +115,6 @@ class Register:
 def register(actor: Actor, context: str = REGISTER_CONTEXT) -> Register:
     """Enrolled persons of the actor's municipality (municipality units) or of the actor's vårdcentral."""
     result = Register()
-    now = gate.now_local()
     unit = Unit.objects.filter(pk=actor.unit_id).first()
     qs = _qs().filter(status=EnrolmentStatus.ENROLLED)
     if unit is None:
@@ -128,35 +124,17 @@ def register(actor: Actor, context: str = REGISTER_CONTEXT) -> Register:
     else:
         qs = qs.filter(Q(physician_unit_id=unit.pk) | Q(person__listed_unit_id=unit.pk))
     enrolments = list(qs.order_by("person__family_name", "person__given_name", "pk"))
-    persons = {
-        p.pk: p
-        for p in gate.visible_persons(
-            actor, Person.objects.filter(pk__in={e.person_id for e in enrolments}), context
-        )
-    }
-    facts = gate.facts_for_many(actor, persons, now)
-    entries = []
+    seen = gate.filter_across(actor, enrolments, context)
+    result.hidden_count = seen.hidden_count
     by_muni: dict = defaultdict(list)
     by_vc: dict = defaultdict(list)
-    for e in enrolments:
-        person = persons.get(e.person_id)
-        if person is None:
-            result.hidden_count += 1
-            continue
-        access = gate.PersonAccess(
-            person, facts[person.pk], policy.may_see_person(actor, facts[person.pk], now), now
-        )
-        if not gate.filter_records(actor, access, [e], context, log=False).shown:
-            result.hidden_count += 1
-            continue
-        entries.append((person.pk, e._meta.label_lower, e.pk, access.basis))
-        e.person = person
+    for row in seen.shown:
+        e = row.record
+        e.person = row.person
         e.review_overdue = _review_overdue(e, timezone.localdate())
         by_muni[e.municipality.name].append(e)
         by_vc[e.physician_unit.name if e.physician_unit else ""].append(e)
         result.total += 1
-    if entries:
-        audit.record_many(actor, entries, Action.READ, context)
     result.by_municipality = [Group(name, rows) for name, rows in sorted(by_muni.items())]
     result.by_health_centre = [Group(name, rows) for name, rows in sorted(by_vc.items())]
     return result

@@ -1,9 +1,8 @@
 """Reads of trygg hemgång tasks, through the access gate.
 
 ``unit_tasks(actor)`` — the actor's unit's open tasks (overdue first) and those done in the last DONE_DAYS days.
-Persons go through gate.visible_persons (each logged) and each case through gate.filter_records (the case is
-the region's record: another organisation sees it with the person's consent); tasks of cases the actor may not
-see are only counted.
+Persons and cases go through gate.filter_across (each shown one logged; the case is the region's record: another
+organisation sees it with the person's consent); tasks of cases the actor may not see are only counted.
 
 ``tasks_for_case(actor, access, case)`` — the tasks of a case the caller has already shown (for the case page,
 rendered with transitions/safe_return/_case_tasks.html).
@@ -17,9 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from nara.access import gate, policy
-from nara.audit import services as audit
-from nara.audit.models import Action
+from nara.access import gate
 from nara.directory.actor import Actor
 from nara.people.models import Person
 from nara.transitions.models import FollowUpTask
@@ -61,30 +58,18 @@ def unit_tasks(actor: Actor, now: dt.datetime | None = None) -> UnitTasks:
         .select_related("case__recorded_by_org", "case__ward", "done_by", "responsible_unit")
         .order_by("due_at", "pk")
     )
-    person_ids = {t.case.person_id for t in tasks}
-    persons = {
-        p.pk: p for p in gate.visible_persons(actor, Person.objects.filter(pk__in=person_ids), CONTEXT)
-    }
-    facts = gate.facts_for_many(actor, persons, now)
-    log_entries = []
+    # A task is shown with its case: the case is the region's record, the gate decides on it (and logs it).
+    seen = gate.filter_across(actor, {t.case for t in tasks}, CONTEXT)
+    shown = {row.record.pk: row.person for row in seen.shown}
     for t in tasks:
-        person = persons.get(t.case.person_id)
+        person = shown.get(t.case_id)
         if person is None:
             result.hidden_count += 1
             continue
-        access = gate.PersonAccess(
-            person, facts[person.pk], policy.may_see_person(actor, facts[person.pk], now), now
-        )
-        if not gate.filter_records(actor, access, [t.case], CONTEXT, log=False).shown:
-            result.hidden_count += 1
-            continue
-        log_entries.append((person.pk, t.case._meta.label_lower, t.case.pk, access.basis))
         row = TaskRow(t, person, t.done_at is None and t.due_at < now, t.done_at is None)
         (result.open if t.done_at is None else result.done).append(row)
     result.open = _sort_open(result.open)
     result.done.sort(key=lambda r: r.task.done_at, reverse=True)
-    if log_entries:
-        audit.record_many(actor, list(dict.fromkeys(log_entries)), Action.READ, CONTEXT)
     return result
 
 

@@ -1,9 +1,9 @@
 """Trygg hemgång: follow-up tasks created at discharge from the agreement's rules, their completion, and the
 readmission flag (a new case for the same person within NARA_READMISSION_DAYS of a previous discharge).
 
-Contract with the case area: ``case_services.discharge`` calls ``create_safe_return_tasks(case)`` inside its own
-transaction once the case is discharged, and case creation calls ``flag_readmission(new_case)``. Both are
-idempotent: calling them twice creates nothing new.
+Contract with the case area: ``case_services.discharge`` calls ``create_safe_return_tasks(case, actor)`` (the
+discharging ward user) inside its own transaction once the case is discharged, and case creation calls
+``flag_readmission(new_case)``. Both are idempotent: calling them twice creates nothing new.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from nara.transitions.models import (
 )
 
 CONTEXT_DONE = "transitions:safe_return_done"
+CONTEXT_TASKS = "transitions:case:discharge"
 
 
 def readmission_days() -> int:
@@ -87,32 +88,17 @@ def responsible_unit(case: DischargeCase, responsible: str, on: dt.date) -> Unit
     return None
 
 
-def _discharging_user_id(case: DischargeCase):
-    event = case.events.filter(kind=CaseEvent.Kind.DISCHARGED).order_by("-at", "-pk").first()
-    return event.user_id if event and event.user_id else case.recorded_by_id
-
-
-def _note_condition_change(case: DischargeCase, on: dt.date) -> None:
-    """Make a new CFS rating due (the CFS work list shows it): a ConditionChange recorded by the ward."""
-    from nara.plans.models import ConditionChange
+def _note_condition_change(actor: Actor, case: DischargeCase, on: dt.date) -> None:
+    """Make a new CFS rating due (the CFS work list shows it): a condition change noted by the discharging ward,
+    through the plans service (gate and access log)."""
+    from nara.plans import assessment_services
 
     description = _("Utskriven från sjukhus (%(ward)s): ny CFS-bedömning") % {"ward": case.ward.name}
-    if ConditionChange.objects.filter(
-        person_id=case.person_id, noted_on=on, recorded_by_unit_id=case.ward_id, description=description[:300]
-    ).exists():
-        return
-    ConditionChange.objects.create(
-        person_id=case.person_id,
-        noted_on=on,
-        description=description[:300],
-        recorded_by_unit_id=case.ward_id,
-        recorded_by_org_id=case.recorded_by_org_id,
-        recorded_by_id=_discharging_user_id(case),
-    )
+    assessment_services.note_condition_change_at_discharge(actor, case.person_id, on, description, CONTEXT_TASKS)
 
 
 @transaction.atomic
-def create_safe_return_tasks(case: DischargeCase) -> list[FollowUpTask]:
+def create_safe_return_tasks(case: DischargeCase, actor: Actor) -> list[FollowUpTask]:
     """Create the trygg hemgång tasks of the case's agreement at discharge (once per rule); returns the new ones.
 
     Each active FollowUpRule gives one task for the unit named by its `responsible`, due `within_hours` after
@@ -148,7 +134,7 @@ def create_safe_return_tasks(case: DischargeCase) -> list[FollowUpTask]:
             )
         )
         if rule.kind == FollowUpRule.Kind.CFS_REASSESSMENT:
-            _note_condition_change(case, on)
+            _note_condition_change(actor, case, on)
     if created or missing:
         lines = [
             _("%(label)s – %(unit)s senast %(due)s")

@@ -39,6 +39,12 @@ def test_emergency_access_in_two_steps_then_followed_up(client, w):
     client.force_login(w.vc_manager)
     followup = reverse("access:emergency_followup")
     assert "Medvetslös, ingen närstående nås" in client.get(followup).content.decode()
+    # The manager's reading of the follow-up list is a log-review read of each emergency access shown.
+    assert list(
+        AccessLogEntry.objects.filter(user=w.vc_manager, context="access:emergency_followup").values_list(
+            "person_id", "record_type", "record_id", "basis"
+        )
+    ) == [(w.person.pk, "access.emergencyaccess", str(ea.pk), "log_review")]
     client.post(followup, {"ea": ea.pk, "comment": "Kontrollerat med medarbetaren, befogat."})
     ea.refresh_from_db()
     assert ea.reviewed_by == w.vc_manager and ea.review_comment.startswith("Kontrollerat")
@@ -46,6 +52,13 @@ def test_emergency_access_in_two_steps_then_followed_up(client, w):
     client.force_login(w.outsider_nurse)
     client.post(reverse("access:emergency_close", args=[ea.pk]))
     assert client.get(overview).status_code == 403
+    # Closing early is logged like the opening (who, when, which emergency access).
+    closed = AccessLogEntry.objects.filter(user=w.outsider_nurse, context="access:emergency:close")
+    assert list(closed.values_list("person_id", "action", "record_id", "basis")) == [
+        (w.person.pk, "emergency", str(ea.pk), "emergency")
+    ]
+    client.post(reverse("access:emergency_close", args=[ea.pk]))  # already closed: nothing more is logged
+    assert closed.count() == 1
 
 
 def test_followup_is_for_managers_only(client, w):
