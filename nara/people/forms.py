@@ -74,8 +74,11 @@ class FixedContactForm(VersionedForm):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # A fixed contact is appointed by the unit's head among the unit's own staff.
+        # A fixed contact is appointed by the unit's head among the unit's own staff, so the contact's unit is
+        # the actor's unit (a contact being changed keeps its own).
         self.fields["staff"].queryset = _staff_of_unit(actor.unit_id)
+        if self.instance.unit_id is None:
+            self.instance.unit_id = actor.unit_id
 
 
 class CareTeamForm(VersionedForm):
