@@ -155,6 +155,14 @@ def lift_block(actor: Actor, block: Block, expected_version: int, note: str) -> 
     )
 
 
+def _log_emergency(actor: Actor, ea: EmergencyAccess, step: str) -> None:
+    """Each step of an emergency access (locate, open, close) leaves one row, followed up by the manager."""
+    audit.record(
+        actor, ea.person_id, Action.EMERGENCY, "access.emergencyaccess", ea.pk, Basis.EMERGENCY,
+        f"access:emergency:{step}",
+    )
+
+
 def _require_emergency_capability(actor: Actor, person_id) -> None:
     if not actor.can(Capability.EMERGENCY):
         raise gate.AccessDenied(_("Din roll får inte använda nödåtkomst."), person_id)
@@ -170,15 +178,7 @@ def emergency_locate(actor: Actor, person_id) -> tuple[EmergencyAccess, list]:
     if person is None:
         raise gate.AccessDenied(_("Personen finns inte eller så saknar du behörighet."))
     ea = EmergencyAccess.objects.create(person=person, user_id=actor.user_id, unit_id=actor.unit_id)
-    audit.record(
-        actor,
-        person.pk,
-        Action.EMERGENCY,
-        "access.emergencyaccess",
-        ea.pk,
-        Basis.EMERGENCY,
-        "access:emergency:locate",
-    )
+    _log_emergency(actor, ea, "locate")
     return ea, gate.where_data_exists(person.pk)
 
 
@@ -196,15 +196,7 @@ def emergency_open(actor: Actor, ea_id: int, reason: str, hours: int | None = No
     ea.opened_at = now
     ea.expires_at = now + dt.timedelta(hours=hours or settings.NARA_EMERGENCY_ACCESS_HOURS)
     ea.save(update_fields=["reason", "opened_at", "expires_at"])
-    audit.record(
-        actor,
-        ea.person_id,
-        Action.EMERGENCY,
-        "access.emergencyaccess",
-        ea.pk,
-        Basis.EMERGENCY,
-        "access:emergency:open",
-    )
+    _log_emergency(actor, ea, "open")
     return ea
 
 
@@ -220,15 +212,7 @@ def emergency_close(actor: Actor, ea_id: int) -> EmergencyAccess | None:
         return None
     ea.closed_at = timezone.now()
     ea.save(update_fields=["closed_at"])
-    audit.record(
-        actor,
-        ea.person_id,
-        Action.EMERGENCY,
-        "access.emergencyaccess",
-        ea.pk,
-        Basis.EMERGENCY,
-        "access:emergency:close",
-    )
+    _log_emergency(actor, ea, "close")
     return ea
 
 
