@@ -21,6 +21,16 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# While the plan is being drawn up its mapping, goals, actions, other measures and responsibility may be changed;
+# once fixed (active) only through "Revidera planen" (back to mapping), and never when closed.
+PLAN_EDITABLE = frozenset({S.INITIATED, S.INVITED, S.MAPPING})
+
+
+def plan_editable(status: str) -> bool:
+    """May the plan's content be changed in this status (the one rule for the pages and the services)."""
+    return status in PLAN_EDITABLE
+
+
 def allowed_next(status: str) -> list[str]:
     return [s for s in S.values if s in TRANSITIONS[status]]
 

@@ -109,7 +109,7 @@ def sip_page(actor: Actor, person_id, pk) -> dict:
         "next_steps": next_steps(sip) if sip.is_open else [],
         "write_refusal": refusal,
         "can_write": refusal is None and sip.is_open,
-        "plan_editable": sip.status in (SipStatus.INITIATED, SipStatus.INVITED, SipStatus.MAPPING),
+        "plan_editable": sip_rules.plan_editable(sip.status),
         "latest_version": sip.versions.only("number", "changed_at", "summary").first(),
     }
 

@@ -109,14 +109,11 @@ def _require_status(sip: Sip, allowed: set, message: str) -> None:
         raise SipRefused(message)
 
 
-PLAN_EDITABLE = {SipStatus.INITIATED, SipStatus.INVITED, SipStatus.MAPPING}
-
-
 def _plan_editable(sip: Sip) -> None:
     _require_consent(sip)
     _require_status(
         sip,
-        PLAN_EDITABLE,
+        sip_rules.PLAN_EDITABLE,
         _("Planen är fastställd. Välj ”Revidera planen” för att ändra mål, insatser och ansvar."),
     )
 

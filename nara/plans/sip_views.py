@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nara.access import gate
 from nara.core.models import ConcurrentEditError
-from nara.plans import sip_access, sip_forms, sip_selectors, sip_services, sip_snapshot
+from nara.plans import sip_access, sip_forms, sip_rules, sip_selectors, sip_services, sip_snapshot
 from nara.plans.models.sip import SipParticipant, SipStatus
 from nara.plans.sip_services import SipRefused
 
@@ -410,7 +410,7 @@ def sip_part(request, person_id, pk, part):
             "item": handler.item,
             "live": True,
             "can_write": sip_access.write_refusal(actor, access, sip) is None and sip.is_open,
-            "plan_editable": sip.status in (SipStatus.INITIATED, SipStatus.INVITED, SipStatus.MAPPING),
+            "plan_editable": sip_rules.plan_editable(sip.status),
         },
         status=409 if conflict else (400 if posted is not None else 200),
     )

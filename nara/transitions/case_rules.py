@@ -1,5 +1,6 @@
 """The discharge case as plain rules (reference/rules.md §1): which step is allowed in which status, who may take
-it, and the deadline warnings. Nothing here reads the database: callers pass the facts.
+it, and the deadline warnings. Nothing here reads the database: callers pass the facts (sip_invitation_time
+reads a case's loaded rows).
 
 Who writes what:
 - the ward (the actor acts for the case's ward) sends the admission notice, date changes, the utskrivningsklar
@@ -119,6 +120,26 @@ def planning_due(notice_sent_at: dt.datetime) -> dt.datetime:
 
 def sip_due(ready_at: dt.datetime) -> dt.datetime:
     return ready_at + dt.timedelta(days=settings.NARA_SIP_INVITATION_DAYS)
+
+
+def sip_invitation_time(case) -> dt.datetime | None:
+    """When the SIP invitation for this stay was sent: the one reading for the case page, the overview and the
+    day count. The case's own record (the SIP step), else the first invitation in the linked SIP sent after the
+    admission (the meeting may be called from the SIP page), else a SIP invitation event on the case. A meeting
+    called before the admission belongs to an earlier episode and does not count. Reads the case's rows
+    (prefetch `sip__meetings` and `events` when reading many cases)."""
+    if case.sip_invited_at:
+        return case.sip_invited_at
+    if case.sip_id:
+        sent = [
+            m.invited_at
+            for m in case.sip.meetings.all()
+            if m.cancelled_at is None and m.invited_at >= case.admitted_at
+        ]
+        if sent:
+            return min(sent)
+    events = [e.at for e in case.events.all() if e.kind == "sip_invitation"]
+    return min(events) if events else None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -19,7 +18,7 @@ from nara.access import gate
 from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.people.models import Person
-from nara.transitions import case_rules, case_services, daycount
+from nara.transitions import case_rules, case_services, daycount, safe_return_services
 from nara.transitions.models import CaseEvent, CaseStatus, DischargeCase, Receipt
 
 CONTEXT = "transitions:case"
@@ -41,6 +40,9 @@ def _case_qs():
 
 
 def deadlines_for(case: DischargeCase, now=None) -> list[case_rules.Deadline]:
+    """The case's deadlines at `now`: the one computation behind the case page, the inbox warnings and the
+    overview's at-risk list. Reads the case's rows (prefetch planning, ready_notices, events and sip__meetings
+    when reading many cases)."""
     now = now or timezone.now()
     planning = list(case.planning.all())
     current = [n for n in case.ready_notices.all() if n.withdrawn_at is None]
@@ -52,7 +54,7 @@ def deadlines_for(case: DischargeCase, now=None) -> list[case_rules.Deadline]:
         first_planning_at=min((p.submitted_at for p in planning), default=None),
         both_must_act=case.both_must_act,
         ready_at=current[-1].notified_at if current else None,
-        sip_invited_at=case_services.sip_invitation_time(case),
+        sip_invited_at=case_rules.sip_invitation_time(case),
         expected_discharge_on=case.expected_discharge_on,
         discharged_at=case.discharged_at,
         fixed_contact_set=case.fixed_care_contact_id is not None,
@@ -188,7 +190,7 @@ def case_page(actor: Actor, person_id, pk, context: str = CONTEXT) -> dict:
     if not visible.shown:
         ctx.update(case=None, allowed={"acknowledge"} & allowed)
         return ctx
-    sip_invited_at = case_services.sip_invitation_time(case)
+    sip_invited_at = case_rules.sip_invitation_time(case)
     ctx.update(
         case=case,
         allowed=allowed,
@@ -204,7 +206,7 @@ def case_page(actor: Actor, person_id, pk, context: str = CONTEXT) -> dict:
             .select_related("unit__organisation")
             .order_by("unit__name")
         ),
-        readmission_days=settings.NARA_READMISSION_DAYS,
+        readmission_days=safe_return_services.readmission_days(),
         is_open=case.status in (CaseStatus.ADMITTED, CaseStatus.READY),
     )
     return ctx

@@ -439,17 +439,6 @@ def withdraw_ready(actor: Actor, case_id, expected_version, reason: str, at=None
     return _step(actor, case_id, expected_version, "withdraw_ready", apply)
 
 
-def sip_invitation_time(case: DischargeCase):
-    """When the SIP invitation was sent: the case's own record, else the linked SIP's first invitation."""
-    if case.sip_invited_at:
-        return case.sip_invited_at
-    if case.sip_id:
-        meeting = case.sip.meetings.filter(cancelled_at__isnull=True).order_by("invited_at").first()
-        if meeting:
-            return meeting.invited_at
-    return None
-
-
 @transaction.atomic
 def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> DischargeCase:
     """The vårdcentral calls the SIP (SFS 2019:979: within 3 days of utskrivningsklar when both must act).
@@ -457,7 +446,7 @@ def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> Discha
     Starts the SIP through nara.plans.sip_services (the municipality's receiving units as participants, the
     case's consent carried over) or uses the linked one, and sends the invitation when the SIP has the consent
     and a meeting time is given. Without consent the SIP is started and the invitation is sent from the SIP page;
-    its time is then shown on the case from the SIP (sip_invitation_time) and recorded here by this step.
+    its time is then shown on the case from the SIP (case_rules.sip_invitation_time) and recorded here by this step.
     data: starts_at (optional), place, message.
     """
     from nara.plans import sip_services

@@ -51,6 +51,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from nara.transitions import case_rules
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ONE_DAY = dt.timedelta(days=1)
 # Lag (2017:612): without an agreement the municipality's liability starts 3 days after the utskrivningsklar notice.
@@ -246,9 +248,8 @@ def case_days(case, until: dt.date) -> CaseDays:
             return CaseDays(sorted(ready), [], reasons, statutory)
         earliest = admission
     if agreement.require_sip_invitation and case.both_must_act:
-        invited = (
-            local_date(case.sip_invited_at) if case.sip_invited_at else _event_date(case, "sip_invitation")
-        )
+        invited_at = case_rules.sip_invitation_time(case)
+        invited = local_date(invited_at) if invited_at else None
         if invited is None or invited > until:
             reasons.append(_("Kallelse till SIP har inte skickats: inga betalningsansvariga dagar."))
             return CaseDays(sorted(ready), [], reasons, statutory)

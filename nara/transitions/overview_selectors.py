@@ -24,7 +24,7 @@ from nara.audit.models import Action
 from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.people.models import Person
-from nara.transitions import daycount, safe_return_services
+from nara.transitions import case_rules, case_selectors, daycount, safe_return_services
 from nara.transitions.models import CaseEvent, CaseStatus, DischargeCase
 
 CONTEXT = "transitions:overview"
@@ -81,7 +81,7 @@ def ready_per_municipality(actor: Actor, today: dt.date | None = None) -> ReadyO
         .filter(Q(discharged_at__isnull=True) | Q(discharged_at__gte=month_start_at))
         .distinct()
         .select_related("municipality", "agreement")
-        .prefetch_related("ready_notices", "events")
+        .prefetch_related("ready_notices", "events", "sip__meetings")
     )
     rows: dict = {}
     result.price = daycount.day_price(today.year)
@@ -105,6 +105,7 @@ class Risk:
     key: str
     text: str
     overdue: bool
+    deadline: case_rules.Deadline | None = None  # the case page's deadline this risk shows, if it is one
 
 
 @dataclass
@@ -125,6 +126,7 @@ class AtRisk:
     long_ready_days: int
     rows: list[RiskRow] = field(default_factory=list)
     hidden_count: int = 0
+    readmission_days: int = field(default_factory=safe_return_services.readmission_days)
 
 
 def _fmt(moment: dt.datetime) -> str:
@@ -132,10 +134,11 @@ def _fmt(moment: dt.datetime) -> str:
 
 
 def case_risks(case: DischargeCase, now: dt.datetime, long_ready_days: int) -> list[Risk]:
-    """The deadlines of an open case that are passed or due within a day (pure over prefetched rows)."""
+    """The deadlines of an open case that are passed or due within a day (over prefetched rows). The planning
+    and SIP deadlines are the case page's (case_selectors.deadlines_for), so the two pages never disagree."""
     soon = dt.timedelta(hours=24)
     risks: list[Risk] = []
-    notice_hours = getattr(settings, "NARA_ADMISSION_NOTICE_HOURS", 24)
+    notice_hours = settings.NARA_ADMISSION_NOTICE_HOURS
     for event in case.events.all():
         if event.kind != CaseEvent.Kind.ADMISSION_NOTICE:
             continue
@@ -149,41 +152,17 @@ def case_risks(case: DischargeCase, now: dt.datetime, long_ready_days: int) -> l
                     True,
                 )
             )
-    if case.planning_due_at and not list(case.planning.all()):
-        if case.planning_due_at < now:
-            risks.append(
-                Risk(
-                    "planning",
-                    _("Planeringsunderlag saknas (senast %(d)s).") % {"d": _fmt(case.planning_due_at)},
-                    True,
-                )
-            )
-        elif case.planning_due_at - now < soon:
-            risks.append(
-                Risk(
-                    "planning",
-                    _("Planeringsunderlag ska in senast %(d)s.") % {"d": _fmt(case.planning_due_at)},
-                    False,
-                )
-            )
+    deadlines = {d.key: d for d in case_selectors.deadlines_for(case, now)}
+    for key in ("planning", "sip"):
+        deadline = deadlines.get(key)
+        if deadline is None or deadline.done_at is not None:
+            continue
+        if deadline.state == "overdue":
+            risks.append(Risk(key, deadline.message, True, deadline))
+        elif deadline.state == "pending" and deadline.due - now < soon:
+            risks.append(Risk(key, deadline.message, False, deadline))
     current = [n for n in case.ready_notices.all() if n.withdrawn_at is None]
-    ready_at = current[-1].notified_at if current else None
-    invited = case.sip_invited_at or next(
-        (e.at for e in case.events.all() if e.kind == CaseEvent.Kind.SIP_INVITATION), None
-    )
-    if case.status == CaseStatus.READY and ready_at is not None:
-        if case.both_must_act and invited is None:
-            due = ready_at + dt.timedelta(days=getattr(settings, "NARA_SIP_INVITATION_DAYS", 3))
-            if due < now:
-                risks.append(
-                    Risk(
-                        "sip", _("Kallelse till SIP är inte skickad (senast %(d)s).") % {"d": _fmt(due)}, True
-                    )
-                )
-            elif due - now < soon:
-                risks.append(
-                    Risk("sip", _("Kallelse till SIP ska skickas senast %(d)s.") % {"d": _fmt(due)}, False)
-                )
+    if case.status == CaseStatus.READY and current:
         first_ready = min(n.notified_at for n in current)
         days = (now - first_ready).days
         if days > long_ready_days:
@@ -211,7 +190,7 @@ def at_risk(
         DischargeCase.objects.filter(mine, status__in=OPEN)
         .distinct()
         .select_related("recorded_by_org", "ward", "municipality", "readmission_of")
-        .prefetch_related("ready_notices", "planning", "events__receipts__unit")
+        .prefetch_related("ready_notices", "planning", "events__receipts__unit", "sip__meetings")
         .order_by("admitted_at", "pk")
     )
     flagged = [(c, case_risks(c, now, long_ready_days)) for c in cases]

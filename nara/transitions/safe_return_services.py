@@ -38,7 +38,8 @@ CONTEXT_TASKS = "transitions:case:discharge"
 
 
 def readmission_days() -> int:
-    return getattr(settings, "NARA_READMISSION_DAYS", 30)
+    """The readmission window (NARA_READMISSION_DAYS): the one reader, for the flag, the case page and the overview."""
+    return settings.NARA_READMISSION_DAYS
 
 
 def enrolment_on(person_id, on: dt.date) -> HomeHealthEnrolment | None:

@@ -103,7 +103,7 @@ def cases_touching(municipality_id: int, first: dt.date, last: dt.date):
         .filter(Q(discharged_at__isnull=True) | Q(discharged_at__gte=_start_of(first)))
         .distinct()
         .select_related("person", "ward", "agreement")
-        .prefetch_related("ready_notices", "events")
+        .prefetch_related("ready_notices", "events", "sip__meetings")
     )
 
 
@@ -182,7 +182,8 @@ def correction_lines(municipality_id: int, month: dt.date, prices: dict) -> list
         missing = set(stated) - set(cases)
         if missing:
             extra = DischargeCase.objects.filter(pk__in=missing).select_related("person", "ward", "agreement")
-            cases.update({c.pk: c for c in extra.prefetch_related("ready_notices", "events")})
+            extra = extra.prefetch_related("ready_notices", "events", "sip__meetings")
+            cases.update({c.pk: c for c in extra})
         for case in cases.values():
             days = case_days(case, last_of_month(corrected)).in_month(corrected)
             now[case.pk] = (len(days.ready_dates), len(days.payment_dates), days)

@@ -297,3 +297,29 @@ def test_initiative_reason_and_closure_from_status_page(client, w):
     assert sip.status == SipStatus.CLOSED and sip.closed_reason == "Personen har flyttat"
     page = client.get(reverse("plans:sip_detail", args=[w.person.pk, sip.pk])).content.decode()
     assert "Personen har flyttat" in page and "Lägg till mål" not in page
+
+
+@pytest.mark.parametrize("status", SipStatus.values)
+def test_editable_plan_states_are_one_rule(client, w, status):
+    """The SIP page, the part page and the service agree, for every status, on whether the plan may be changed:
+    all three follow sip_rules.plan_editable."""
+    from nara.plans import sip_rules, sip_services
+    from nara.plans.sip_services import SipRefused
+    from tests import factories as f
+
+    sip = b.sip(w)
+    Sip.objects.filter(pk=sip.pk).update(status=status)
+    sip.refresh_from_db()
+    expected = sip_rules.plan_editable(status)
+    client.force_login(w.vc_nurse)
+    detail = client.get(reverse("plans:sip_detail", args=[w.person.pk, sip.pk]))
+    part = client.get(part_url(w, sip, "mal"))
+    assert detail.context["plan_editable"] is expected
+    assert part.context["plan_editable"] is expected
+    try:
+        sip_services.save_goal(f.actor(w.vc_nurse), sip.pk, sip.version, "Jag vill kunna gå ut själv.")
+        accepted = True
+    except SipRefused:
+        accepted = False
+    assert accepted is expected
+    assert SipGoal.objects.filter(sip=sip).exists() is expected

@@ -11,6 +11,7 @@ from nara.audit.models import AccessLogEntry, Action
 from nara.core.models import ConcurrentEditError
 from nara.directory.models import Unit
 from nara.people.models import FixedContact
+from nara.transitions import case_rules
 from nara.transitions import case_services as s
 from nara.transitions.case_services import CaseRefused
 from nara.transitions.models import Agreement, CaseEvent, CaseStatus, Receipt
@@ -295,7 +296,7 @@ def test_sip_without_consent_is_started_and_time_taken_from_the_sip(w):
     sip = sip_services.send_invitation(
         vc(w), sip.pk, sip.version, {"kind": "planning", "starts_at": timezone.now() + dt.timedelta(days=1)}
     )
-    assert s.sip_invitation_time(fresh(case)) == sip.meetings.get().invited_at
+    assert case_rules.sip_invitation_time(fresh(case)) == sip.meetings.get().invited_at
     s.invite_to_sip(vc(w), case.pk, fresh(case).version, {})
     assert fresh(case).sip_invited_at == sip.meetings.get().invited_at
 

@@ -43,6 +43,7 @@ def make_case(
         agreement=agreement,
         both_must_act=both_must_act,
         sip_invited_at=sip_invited_at,
+        sip_id=None,
         ready_notices=_Rows(
             SimpleNamespace(notified_at=n, withdrawn_at=w, pk=i) for i, (n, w) in enumerate(notices)
         ),

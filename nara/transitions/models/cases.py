@@ -82,7 +82,7 @@ class DischargeCase(PersonRecord):
         null=True,
         blank=True,
         related_name="readmissions",
-        verbose_name=_("återinskrivning inom 30 dagar efter"),
+        verbose_name=_("återinskrivning efter"),  # within NARA_READMISSION_DAYS
     )
 
     class Meta:
@@ -137,7 +137,7 @@ class CaseEvent(models.Model):
         MESSAGE = "message", _("Meddelande")
         CANCELLED = "cancelled", _("Makulerat")
         FOLLOW_UP = "follow_up", _("Uppföljning efter utskrivning")
-        READMITTED = "readmitted", _("Återinskriven inom 30 dagar")
+        READMITTED = "readmitted", _("Återinskriven")  # within NARA_READMISSION_DAYS; the text says how soon
 
     case = models.ForeignKey(DischargeCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
