@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from nara.core.personnummer import redact
 from nara.identify import lake
-from nara.identify.importing import contract, keys, report, rules, sources, validate
+from nara.identify.importing import contract, keys, report, sources, validate
 from nara.identify.importing.checkpoints import checkpoint
 from nara.identify.importing.errors import ExtractRejected
 from nara.identify.models import ImportBatch
@@ -199,7 +199,6 @@ def _run(batch, writer, kind, path, fmt, accept_valid_rows, report_to, notify, e
     try:
         con.execute("SET enable_progress_bar = false")  # the import reports its own progress
         now = timezone.localtime().replace(tzinfo=None)
-        rules.register(con, now.date())  # before any query: DuckDB refuses new functions mid-result
         notify("read", 0, None)
         batch.rows_read = sources.load(con, kind, path, fmt, writer.scratch)
         # From here every row carries its line number (_rad) and every result that needs an order asks for it, so

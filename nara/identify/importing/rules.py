@@ -1,8 +1,10 @@
 """SQL twins of the Python rules, so that validation runs vectorised in DuckDB instead of per row in Python.
 
-Each twin is exact only on a stated domain (the shape nearly all real values have); every other value goes to the
-Python rule itself, registered as a DuckDB function, and DuckDB's CASE calls it only for those rows. The twins
-are proven equal to the Python rules by the property tests in tests/identify/test_import_rules.py:
+Each twin is exact only on a stated domain (the shape nearly all real values have). The values outside it are
+fetched from DuckDB, given to the Python rule itself and handed back as a table (`fallback`), which the query
+joins: a Python function registered in DuckDB would need numpy, which is not a runtime dependency (and would be
+no faster for these few values). The twins are proven equal to the Python rules by the property tests in
+tests/identify/test_import_rules.py:
 - personnummer: nara.core.personnummer.parse, for valid numbers of 10 or 12 ASCII digits with an optional - or +
   separator (invalid ones go to parse() too, for its reason);
 - ICD-10: nara.identify.icd10.normalise, for well-formed codes of ASCII letters, digits, '.', ' ', '*', '+' (with a
@@ -14,16 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 import duckdb
-from duckdb.sqltypes import VARCHAR
 
 from nara.core.personnummer import PersonnummerError, parse
 from nara.identify.icd10 import ICD10Error, normalise
 from nara.identify.pseudonym import LENGTH
 
-PNR_FN = "nara_personnummer"  # text -> canonical, or '!' + the Swedish reason
-ICD_FN = "nara_icd10"  # text -> normalised code, or '!'
 INVALID = "!"
 
 PNR_DOMAIN = "[0-9]{12}|[0-9]{10}|[0-9]{8}[-+][0-9]{4}|[0-9]{6}[-+][0-9]{4}"
@@ -32,34 +32,36 @@ ICD_PLAIN = "[A-Za-z][0-9]{2}[.]?[0-9A-Za-z]{0,4}"  # how nearly every code is w
 SEPARATORS = "|,;"  # between secondary diagnoses in one field
 
 
-def register(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
-    """Register the Python rules as DuckDB functions (used only outside the twins' domains)."""
+def fallback(con: duckdb.DuckDBPyConnection, table: str, values: str, rule: Callable[[str], str]) -> None:
+    """CREATE TABLE `table` (raw, result): `rule` (a Python rule) applied to each row of the one-column query
+    `values` (column `raw`, distinct, not NULL). The values come out of DuckDB and the results go back in as two
+    list parameters: one round trip, whatever the number of values."""
+    raws = [row[0] for row in con.execute(values).fetchall()]
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS "
+                "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[]) AS result", [raws, [rule(r) for r in raws]])
 
-    def personnummer(text: str) -> str:
+
+def personnummer_table(con: duckdb.DuckDBPyConnection, table: str, values: str, today: dt.date) -> None:
+    """CREATE TABLE `table` (raw, result) for each value of the one-column query `values` (column `raw`, distinct,
+    not NULL); result is the canonical personnummer or '!' + the Swedish reason. parse() is called only for
+    values outside the domain and invalid ones (to get the reason)."""
+
+    def rule(text: str) -> str:
         try:
             return parse(text, today=today).canonical
         except PersonnummerError as error:
             return INVALID + str(error)
 
-    def icd10(text: str) -> str:
-        try:
-            return normalise(text)
-        except ICD10Error:
-            return INVALID
-
-    con.create_function(PNR_FN, personnummer, [VARCHAR], VARCHAR, type="native", side_effects=False)
-    con.create_function(ICD_FN, icd10, [VARCHAR], VARCHAR, type="native", side_effects=False)
-
-
-def personnummer_sql(values: str, today: dt.date) -> str:
-    """SQL query: (raw, result) for each raw value of the one-column query `values` (column `raw`); result is
-    the canonical personnummer or '!' + the Swedish reason. Run it on distinct values: parse() is called
-    only for values outside the domain or invalid ones (to get the reason)."""
-    return f"""
-        WITH fast AS ({_pnr_fast(values, today)})
-        SELECT v.raw, CASE WHEN f.canonical IS NOT NULL THEN f.canonical ELSE {PNR_FN}(v.raw) END AS result
-        FROM ({values}) v LEFT JOIN fast f ON f.raw = v.raw
-    """
+    con.execute(f"CREATE OR REPLACE TABLE {table}_fast AS {_pnr_fast(values, today)}")
+    fallback(con, f"{table}_slow", f"""
+        SELECT raw FROM ({values}) v
+        WHERE NOT EXISTS (SELECT 1 FROM {table}_fast f WHERE f.raw = v.raw AND f.canonical IS NOT NULL)""", rule)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {table} AS
+        SELECT raw, canonical AS result FROM {table}_fast WHERE canonical IS NOT NULL
+        UNION ALL SELECT raw, result FROM {table}_slow;
+        DROP TABLE {table}_fast; DROP TABLE {table}_slow
+    """)
 
 
 def _pnr_fast(values: str, today: dt.date) -> str:
@@ -116,16 +118,32 @@ def sex_sql(canonical: str) -> str:
     return f"CASE WHEN CAST(substr({canonical}, 12, 1) AS INTEGER) % 2 = 0 THEN 'F' ELSE 'M' END"
 
 
-def icd10_sql(code: str) -> str:
-    """SQL: the normalised ICD-10 code, or '!' when malformed. `code` may be any expression or lambda variable.
+def icd10_fast_sql(code: str) -> str:
+    """SQL: the normalised ICD-10 code, or NULL when `code` is outside the twin's domain (then only normalise()
+    knows). `code` may be any expression or lambda variable.
 
-    Fast path: once '.', ' ', '*' and '+' are removed, a well-formed code is plain ASCII letters and digits,
-    and for such input normalise() does exactly this. Anything else (malformed, '†', tabs, other scripts) goes
-    to normalise() itself."""
+    Once '.', ' ', '*' and '+' are removed, a well-formed code is plain ASCII letters and digits, and for such
+    input normalise() does exactly this. Anything else (malformed, '†', tabs, other scripts) is left to
+    normalise()."""
     stripped = f"regexp_replace({code}, '[. *+]', '', 'g')"
     return f"(CASE WHEN regexp_full_match({code}, '{ICD_PLAIN}') THEN upper(replace({code}, '.', '')) " \
-           f"WHEN regexp_full_match({stripped}, '{ICD_VALID_ANY_CASE}') THEN upper({stripped}) " \
-           f"ELSE {ICD_FN}({code}) END)"
+           f"WHEN regexp_full_match({stripped}, '{ICD_VALID_ANY_CASE}') THEN upper({stripped}) END)"
+
+
+def icd10_table(con: duckdb.DuckDBPyConnection, table: str, values: str) -> None:
+    """CREATE TABLE `table` (raw, value): each value of the one-column query `values` (column `raw`, distinct,
+    not NULL) as normalise() gives it, '!' when malformed; normalise() itself runs only outside the domain."""
+
+    def rule(text: str) -> str:
+        try:
+            return normalise(text)
+        except ICD10Error:
+            return INVALID
+
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT raw, {icd10_fast_sql('raw')} AS value FROM ({values})")
+    fallback(con, f"{table}_slow", f"SELECT raw FROM {table} WHERE value IS NULL", rule)
+    con.execute(f"UPDATE {table} t SET value = s.result FROM {table}_slow s WHERE t.raw = s.raw; "
+                f"DROP TABLE {table}_slow")
 
 
 def secondary_raw_sql(field: str) -> str:
@@ -135,18 +153,38 @@ def secondary_raw_sql(field: str) -> str:
            f"lambda x: regexp_replace(x, '[. *+]', '', 'g') <> '')"
 
 
-def icd10_list_sql(field: str) -> str:
-    """SQL: secondary_raw_sql's elements normalised, '!' for each malformed one. Fast path for a field that
-    holds only well-formed ASCII codes (one regex over the whole field), else element by element."""
+def icd10_list_fast_sql(field: str) -> str:
+    """SQL: secondary_raw_sql's elements normalised, for a field that holds only well-formed ASCII codes (one
+    regex over the whole field); NULL for any other field (icd10_list_table looks at those element by element)."""
     stripped = f"regexp_replace({field}, '[. *+]', '', 'g')"
     codes = f"[{SEPARATORS}]*({ICD_VALID_ANY_CASE}([{SEPARATORS}]+{ICD_VALID_ANY_CASE})*)?[{SEPARATORS}]*"
     fast = f"list_filter(string_split_regex(upper({stripped}), '[{SEPARATORS}]'), lambda x: x <> '')"
     # The same for a field of plainly written codes (no ' ', '*', '+'), without the regexp_replace.
     plain_codes = f"[{SEPARATORS}]*({ICD_PLAIN}([{SEPARATORS}]+{ICD_PLAIN})*)?[{SEPARATORS}]*"
     plain = f"list_filter(string_split_regex(upper(replace({field}, '.', '')), '[{SEPARATORS}]'), lambda x: x <> '')"
-    slow = f"list_transform({secondary_raw_sql(field)}, lambda x: {icd10_sql('x')})"
-    return f"(CASE WHEN {field} IS NULL THEN [] WHEN regexp_full_match({field}, '{plain_codes}') THEN {plain} " \
-           f"WHEN regexp_full_match({stripped}, '{codes}') THEN {fast} ELSE {slow} END)"
+    return f"(CASE WHEN regexp_full_match({field}, '{plain_codes}') THEN {plain} " \
+           f"WHEN regexp_full_match({stripped}, '{codes}') THEN {fast} END)"
+
+
+def icd10_list_table(con: duckdb.DuckDBPyConnection, table: str, values: str) -> None:
+    """CREATE TABLE `table` (raw, value): each field of the one-column query `values` (column `raw`, distinct,
+    not NULL) as the list of its elements (secondary_raw_sql) normalised, '!' for each malformed one. Fields
+    outside the fast path are split, and each distinct element goes through icd10_table."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {table} AS SELECT raw, {icd10_list_fast_sql('raw')} AS value FROM ({values});
+        CREATE OR REPLACE TABLE {table}_elements AS
+        SELECT raw, unnest(e) AS element, generate_subscripts(e, 1) AS i
+        FROM (SELECT raw, {secondary_raw_sql('raw')} AS e FROM {table} WHERE value IS NULL)
+    """)
+    icd10_table(con, f"{table}_codes", f"SELECT DISTINCT element AS raw FROM {table}_elements")
+    con.execute(f"""
+        UPDATE {table} t SET value = s.value
+        FROM (SELECT e.raw, list(c.value ORDER BY e.i) AS value
+              FROM {table}_elements e JOIN {table}_codes c ON c.raw = e.element GROUP BY e.raw) s
+        WHERE t.raw = s.raw;
+        UPDATE {table} SET value = [] WHERE value IS NULL;
+        DROP TABLE {table}_elements; DROP TABLE {table}_codes
+    """)
 
 
 def hmac_pads(key: str) -> tuple[bytes, bytes]:

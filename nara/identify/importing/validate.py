@@ -183,7 +183,7 @@ def _prepare_personnummer(con, today: dt.date, key: str, *, enum: bool = False) 
     con.execute("CREATE OR REPLACE TABLE pnr_values AS "
                 "SELECT key, nullif(trim(key), '') AS raw FROM (SELECT unnest(personnummer) AS key FROM distinct_values)")
     values = "SELECT DISTINCT raw FROM pnr_values WHERE raw IS NOT NULL"
-    con.execute(f"CREATE OR REPLACE TABLE pnr_raw AS {rules.personnummer_sql(values, today)}")
+    rules.personnummer_table(con, "pnr_raw", values, today)
     con.execute(f"""
         CREATE OR REPLACE TABLE canon AS
         SELECT CAST(dense_rank() OVER (ORDER BY pseudonym) - 1 AS INTEGER) AS pid, canonical, pseudonym
@@ -215,12 +215,19 @@ def _dictionary(con, column: str, derived: dict[str, str], *, enum: str | None =
     `distinct_values`), `raw` its text as `src.<column>` has it (trimmed, '' → NULL), and the `derived` SQL
     expressions over `raw` (normalised value, check results), computed once per value instead of once per row.
     With `enum` (an SQL expression over those columns), also `e`: its value as the ENUM type nara_<column> of its
-    distinct values (in sorted order), which is what `checked` keeps."""
+    distinct values (in sorted order), which is what `checked` keeps. A column in NORMALISED has its values
+    normalised first, into a table the `derived` expressions read as `n` (n.value)."""
     extra = "".join(f", {expr} AS {name}" for name, expr in derived.items())
     table = "d_base" if enum else f"d_{column}"
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT key, raw{extra} "
-                f"FROM (SELECT key, nullif(trim(key), '') AS raw "
-                f"      FROM (SELECT unnest({column}) AS key FROM distinct_values))")
+    values = f"SELECT key, nullif(trim(key), '') AS raw FROM (SELECT unnest({column}) AS key FROM distinct_values)"
+    source = f"({values})"
+    if column in NORMALISED:
+        con.execute(f"CREATE OR REPLACE TABLE v_{column} AS {values}")
+        NORMALISED[column](con, f"n_{column}", f"SELECT DISTINCT raw FROM v_{column} WHERE raw IS NOT NULL")
+        source = f"v_{column} LEFT JOIN n_{column} n USING (raw)"
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT key, raw{extra} FROM {source}")
+    if column in NORMALISED:
+        con.execute(f"DROP TABLE v_{column}; DROP TABLE n_{column}")
     if enum:
         con.execute(f"DROP TYPE IF EXISTS nara_{column}")
         con.execute(f"CREATE TYPE nara_{column} AS ENUM "
@@ -231,7 +238,7 @@ def _dictionary(con, column: str, derived: dict[str, str], *, enum: str | None =
 
 
 def validate(con: duckdb.DuckDBPyConnection, kind: str, *, today: dt.date, now: dt.datetime, key: str) -> None:
-    """Create `checked` and `errors` (see the module docstring). The connection must have rules.register()."""
+    """Create `checked` and `errors` (see the module docstring)."""
     _prepare_personnummer(con, today, key, enum=kind == contract.ENCOUNTERS)
     checks = Checks(kind)
     if kind == contract.POPULATION:
@@ -289,11 +296,14 @@ DICTIONARIES = {
     "kontaktform": ("value", {"value": code_sql("raw", contract.CONTACT_FORMS)}),
     "yrke": ("value", {"value": "lower(raw)"}),
     "planerad": (None, {"value": code_sql("raw", contract.PLANNED)}),
-    "huvuddiagnos": ("value", {"value": rules.icd10_sql("raw")}),
+    "huvuddiagnos": ("value", {"value": "n.value"}),
     "bidiagnoser": ("array_to_string(value, '|')",
-                    {"value": rules.icd10_list_sql("raw"), "bad": f"list_contains(value, '{rules.INVALID}')"}),
+                    {"value": "coalesce(n.value, [])", "bad": f"list_contains(coalesce(n.value, []), '{rules.INVALID}')"}),
     "utskrivning_till": ("value", {"value": code_sql("raw", contract.DISPOSITIONS)}),
 }
+# Columns whose values a rules.*_table function normalises (SQL twin, Python for the rest) before the dictionary
+# is built; their `derived` expressions read the result as n.value.
+NORMALISED = {"huvuddiagnos": rules.icd10_table, "bidiagnoser": rules.icd10_list_table}
 SECONDARY = "CAST(g.c_bidiagnoser AS VARCHAR)"
 # The lake's encounter columns from `checked` (alias g; c_<column> as kept there): casts, no joins. The ENUMs are
 # cast to text before the Parquet writer sees them: it writes an ENUM column faster, but with a dictionary that
