@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -52,6 +54,25 @@ def person_sips(actor: Actor, person_id) -> dict:
     access = gate.open_person(actor, person_id, f"{CONTEXT}:list")
     visible = gate.filter_records(actor, access, _sips(access.person), f"{CONTEXT}:list")
     return {"access": access, "person": access.person, "visible": visible}
+
+
+@dataclass(frozen=True)
+class OpenSip:
+    """The person's open SIP, as offered where another one could be started (the discharge case's SIP step)."""
+
+    sip: Sip
+    visible: bool  # the actor may see it through the gate (else only that it exists and who started it)
+    write_refusal: str | None  # why the actor may not add a meeting to it; None when it may
+
+
+def open_sip_for(actor: Actor, access: gate.PersonAccess) -> OpenSip | None:
+    """The person's open SIP (the latest started, if ever more than one), so that a caller offers it instead of
+    starting a second. Not logged: the caller has opened the person and logs its own page."""
+    sip = _sips(access.person).exclude(status=SipStatus.CLOSED).order_by("-created_at", "-pk").first()
+    if sip is None:
+        return None
+    visible = bool(gate.filter_records(actor, access, [sip], f"{CONTEXT}:offer", log=False).shown)
+    return OpenSip(sip, visible, sip_access.write_refusal(actor, access, sip))
 
 
 def open_sip(actor: Actor, person_id, pk, context: str, log: bool = True) -> tuple[gate.PersonAccess, Sip]:

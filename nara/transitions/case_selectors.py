@@ -18,6 +18,7 @@ from nara.access import gate
 from nara.directory.actor import Actor
 from nara.directory.models import Unit
 from nara.people.models import Person
+from nara.plans import sip_selectors
 from nara.transitions import case_rules, case_services, daycount, safe_return_services
 from nara.transitions.models import CaseEvent, CaseStatus, DischargeCase, Receipt
 
@@ -200,6 +201,10 @@ def case_page(actor: Actor, person_id, pk, context: str = CONTEXT) -> dict:
         follow_up_tasks=list(case.follow_up_tasks.all()),
         deadlines=deadlines_for(case),
         payment_rule=daycount.payment_rule(case),
+        # The SIP step offers the person's open SIP (a new meeting in it) rather than starting a second one.
+        offered_sip=(
+            sip_selectors.open_sip_for(actor, access) if case.sip_id is None and "sip" in allowed else None
+        ),
         sip_invited_at=sip_invited_at,
         addressed=list(
             Receipt.objects.filter(event__case=case, event__kind=CaseEvent.Kind.ADMISSION_NOTICE)

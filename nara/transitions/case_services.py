@@ -443,30 +443,55 @@ def withdraw_ready(actor: Actor, case_id, expected_version, reason: str, at=None
 def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> DischargeCase:
     """The vårdcentral calls the SIP (SFS 2019:979: within 3 days of utskrivningsklar when both must act).
 
-    Starts the SIP through nara.plans.sip_services (the municipality's receiving units as participants, the
-    case's consent carried over) or uses the linked one, and sends the invitation when the SIP has the consent
-    and a meeting time is given. Without consent the SIP is started and the invitation is sent from the SIP page;
-    its time is then shown on the case from the SIP (case_rules.sip_invitation_time) and recorded here by this step.
+    Uses the SIP linked to the case, else the person's open SIP (a person has one SIP: the invitation becomes a
+    new meeting in it, never a second SIP; refused with the reason when the vårdcentral may not change it),
+    else starts one through nara.plans.sip_services. The municipality's receiving units take part and the case's
+    consent is carried over when the SIP has none. The invitation is sent when the SIP has the consent and a
+    meeting time is given; otherwise it is sent from the SIP page, its time is then shown on the case from the
+    SIP (case_rules.sip_invitation_time) and recorded here by this step. A meeting of the SIP called before the
+    admission belongs to an earlier episode and is not this invitation.
     data: starts_at (optional), place, message.
     """
-    from nara.plans import sip_services
+    from nara.plans import sip_selectors, sip_services
     from nara.plans.models.sip import SipMeeting, SipParticipant
+
+    def this_stays_meeting(sip, case):
+        return (
+            sip.meetings.filter(cancelled_at__isnull=True, invited_at__gte=case.admitted_at)
+            .order_by("invited_at", "pk")
+            .first()
+        )
 
     def apply(case, access, who):
         if case.sip_invited_at is not None:
             raise CaseRefused(_("Kallelsen till SIP är redan skickad."))
+        joined = False  # the person's open SIP was taken instead of starting one
         try:
             sip = case.sip
             if sip is None:
-                sip = sip_services.start_sip(
-                    actor,
-                    case.person_id,
-                    _("Utskrivning från %(ward)s: både kommun och region behöver göra insatser.")
-                    % {"ward": case.ward.name},
-                )
+                offered = sip_selectors.open_sip_for(actor, access)
+                if offered is not None and offered.write_refusal:
+                    raise CaseRefused(
+                        _(
+                            "Personen har redan en pågående SIP, påbörjad av %(org)s, och en andra SIP startas "
+                            "inte."
+                        )
+                        % {"org": offered.sip.recorded_by_org.name}
+                        + " "
+                        + offered.write_refusal
+                    )
+                if offered is not None:
+                    sip, joined = offered.sip, True
+                else:
+                    sip = sip_services.start_sip(
+                        actor,
+                        case.person_id,
+                        _("Utskrivning från %(ward)s: både kommun och region behöver göra insatser.")
+                        % {"ward": case.ward.name},
+                    )
                 muni_units = Unit.objects.filter(
                     pk__in=addressed_unit_ids(case), organisation=case.municipality
-                )
+                ).exclude(pk__in=sip.participants.filter(removed_at__isnull=True).values("unit_id"))
                 for unit in muni_units:
                     sip = sip_services.add_participant(
                         actor,
@@ -475,7 +500,8 @@ def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> Discha
                         {"kind": SipParticipant.Kind.STAFF, "unit": unit, "staff": None, "role": unit.name},
                     )
                 consent = case.consents.filter(withdrawn_at__isnull=True).first()
-                if consent is not None:
+                sip.refresh_from_db()
+                if consent is not None and sip.consent_given_at is None:
                     by_rep = consent.method == Consent.Method.REPRESENTATIVE
                     sip = sip_services.record_consent(
                         actor,
@@ -492,7 +518,7 @@ def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> Discha
                     )
                 case.sip = sip
             sip.refresh_from_db()
-            meeting = sip.meetings.filter(cancelled_at__isnull=True).order_by("invited_at").first()
+            meeting = this_stays_meeting(sip, case)
             if meeting is None and sip.consent_given_at is not None and data.get("starts_at"):
                 sip = sip_services.send_invitation(
                     actor,
@@ -505,7 +531,7 @@ def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> Discha
                         "message": data.get("message", ""),
                     },
                 )
-                meeting = sip.meetings.filter(cancelled_at__isnull=True).order_by("invited_at").first()
+                meeting = this_stays_meeting(sip, case)
         except sip_services.SipRefused as exc:
             raise CaseRefused(exc.message) from None
         if meeting is None:
@@ -513,7 +539,14 @@ def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> Discha
                 actor,
                 case,
                 K.MESSAGE,
-                _("SIP påbörjad. Kallelsen skickas från SIP-sidan när personens samtycke är registrerat."),
+                _(
+                    "Ärendet är kopplat till personens pågående SIP. Kallelsen till ett nytt möte skickas här "
+                    "med en tid, eller från SIP-sidan."
+                )
+                if joined
+                else _(
+                    "SIP påbörjad. Kallelsen skickas från SIP-sidan när personens samtycke är registrerat."
+                ),
                 {"sip": case.sip_id},
             )
             return

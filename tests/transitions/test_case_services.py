@@ -301,6 +301,99 @@ def test_sip_without_consent_is_started_and_time_taken_from_the_sip(w):
     assert fresh(case).sip_invited_at == sip.meetings.get().invited_at
 
 
+def earlier_sip(w, **kw):
+    """The person's SIP from an earlier episode: started by the vårdcentral, Mark taking part, a meeting held
+    two months ago; still open (plan fixed)."""
+    from tests.plans import builders as plans
+
+    sip = plans.sip(w, plan=True, **kw)
+    sip.meetings.update(
+        invited_at=timezone.now() - dt.timedelta(days=60), starts_at=timezone.now() - dt.timedelta(days=55)
+    )
+    return sip
+
+
+def test_sip_step_uses_the_persons_open_sip_instead_of_a_second(w):
+    from nara.plans.models import Sip
+
+    existing = earlier_sip(w)
+    case = b.case_start(w)
+    s.notify_ready(ward(w), case.pk, case.version)
+    starts = timezone.now() + dt.timedelta(days=2)
+    s.invite_to_sip(vc(w), case.pk, fresh(case).version, {"starts_at": starts, "place": "Hemma hos Astrid"})
+    case = fresh(case)
+    assert Sip.objects.filter(person=w.person).count() == 1
+    assert case.sip_id == existing.pk
+    existing.refresh_from_db()
+    meetings = list(existing.meetings.order_by("invited_at"))
+    assert (
+        len(meetings) == 2 and meetings[-1].starts_at == starts and meetings[-1].place == "Hemma hos Astrid"
+    )
+    assert (
+        case.sip_invited_at == meetings[-1].invited_at
+    )  # the new meeting, not the one of the earlier episode
+    assert existing.participants.filter(unit=w.case_bist, removed_at__isnull=True).exists()
+    assert existing.status == "active"  # a new meeting does not reopen the fixed plan
+    event = case.events.get(kind=K.SIP_INVITATION)
+    assert event.data == {"sip": existing.pk, "meeting": meetings[-1].pk}
+
+
+def test_sip_step_without_a_time_links_the_open_sip_and_takes_its_next_invitation(w):
+    from nara.plans import sip_services
+    from nara.plans.models import Sip
+
+    existing = earlier_sip(w)
+    case = b.case_start(w)
+    s.notify_ready(ward(w), case.pk, case.version)
+    s.invite_to_sip(vc(w), case.pk, fresh(case).version, {})
+    case = fresh(case)
+    assert (
+        case.sip_id == existing.pk and case.sip_invited_at is None
+    )  # the old meeting is not this invitation
+    assert Sip.objects.filter(person=w.person).count() == 1
+    assert "pågående SIP" in case.events.filter(kind=K.MESSAGE).last().text
+    existing.refresh_from_db()
+    sip = sip_services.send_invitation(
+        vc(w),
+        existing.pk,
+        existing.version,
+        {"kind": "planning", "starts_at": timezone.now() + dt.timedelta(days=1)},
+    )
+    new = sip.meetings.order_by("-invited_at").first()
+    assert case_rules.sip_invitation_time(fresh(case)) == new.invited_at
+
+
+def test_sip_step_refused_when_the_open_sip_is_not_the_health_centres(w):
+    """The open SIP is the municipality's and the vårdcentral does not take part: no second SIP; the refusal
+    says what to do."""
+    from nara.plans import sip_services
+    from nara.plans.models import Sip
+
+    mark = f.actor(w.mark_nurse)
+    sip_services.start_sip(mark, w.person.pk, "Hemtjänst och hemsjukvård behöver samordnas.")
+    case = b.case_start(w)
+    s.notify_ready(ward(w), case.pk, case.version)
+    with pytest.raises(CaseRefused, match="redan en pågående SIP"):
+        s.invite_to_sip(
+            vc(w), case.pk, fresh(case).version, {"starts_at": timezone.now() + dt.timedelta(days=2)}
+        )
+    assert Sip.objects.filter(person=w.person).count() == 1
+    assert fresh(case).sip_id is None and not fresh(case).events.filter(kind=K.SIP_INVITATION).exists()
+
+
+def test_a_closed_sip_is_not_reused(w):
+    from nara.plans import sip_services
+    from nara.plans.models import Sip
+
+    old = earlier_sip(w)
+    sip_services.close_sip(vc(w), old.pk, old.version, "Målen är nådda.")
+    case = b.case_start(w)
+    s.notify_ready(ward(w), case.pk, case.version)
+    s.invite_to_sip(vc(w), case.pk, fresh(case).version, {"starts_at": timezone.now() + dt.timedelta(days=2)})
+    assert Sip.objects.filter(person=w.person).count() == 2
+    assert fresh(case).sip_id != old.pk
+
+
 # --- Discharge and cancellation -------------------------------------------------------------------------------
 
 

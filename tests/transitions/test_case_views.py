@@ -224,3 +224,59 @@ def test_without_agreement_the_case_shows_the_laws_main_rule(client, w, settings
     case.save()
     page = client.get(detail(w, case)).content.decode()
     assert "Utskrivningsöverenskommelse Mark" in page and "Lagens huvudregel" not in page
+
+
+def test_sip_step_offers_the_persons_open_sip(client, w):
+    """The SIP step ("Starta SIP och kalla") becomes a new meeting in the person's open SIP: offered on the case
+    page, and the posted invitation goes onto that SIP; no second SIP."""
+    from nara.plans.models import Sip
+    from tests.plans import builders as plans
+
+    existing = plans.sip(w)
+    case = b.case_start(w)
+    case = case_services.notify_ready(f.actor(w.ward_nurse), case.pk, case.version)
+    client.force_login(w.vc_nurse)
+    page = client.get(detail(w, case)).content.decode()
+    offer = re.search(r'data-testid="step-sip">(.*?)</section>', page, re.S).group(1)
+    assert "Personen har redan en pågående SIP" in offer
+    assert reverse("plans:sip_detail", args=[w.person.pk, existing.pk]) in offer
+    assert "Kalla till nytt möte i SIP:en" in offer and "Starta SIP och kalla" not in offer
+    starts = timezone.localtime() + dt.timedelta(days=2)
+    response = client.post(
+        step(w, case, "sip"),
+        {
+            "version": case.version,
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "place": "Hemma hos Astrid",
+        },
+    )
+    assert response.status_code == 302
+    assert Sip.objects.filter(person=w.person).count() == 1
+    case.refresh_from_db()
+    assert case.sip_id == existing.pk
+    (meeting,) = existing.meetings.all()
+    assert meeting.place == "Hemma hos Astrid" and case.sip_invited_at == meeting.invited_at
+    page = client.get(detail(w, case)).content.decode()
+    assert "kallelse skickad" in page
+
+
+def test_sip_step_without_an_open_sip_still_starts_one(client, w):
+    case = b.case_start(w)
+    case = case_services.notify_ready(f.actor(w.ward_nurse), case.pk, case.version)
+    client.force_login(w.vc_nurse)
+    page = client.get(detail(w, case)).content.decode()
+    offer = re.search(r'data-testid="step-sip">(.*?)</section>', page, re.S).group(1)
+    assert "Starta SIP och kalla" in offer and "pågående SIP" not in offer
+
+
+def test_sip_step_explains_an_open_sip_the_health_centre_cannot_change(client, w):
+    from nara.plans import sip_services
+
+    sip_services.start_sip(f.actor(w.mark_nurse), w.person.pk, "Hemtjänst och hemsjukvård behöver samordnas.")
+    case = b.case_start(w)
+    case = case_services.notify_ready(f.actor(w.ward_nurse), case.pk, case.version)
+    client.force_login(w.vc_nurse)
+    page = client.get(detail(w, case)).content.decode()
+    offer = re.search(r'data-testid="step-sip">(.*?)</section>', page, re.S).group(1)
+    assert "Personen har redan en pågående SIP" in offer and "En andra SIP startas inte." in offer
+    assert "Din huvudman deltar inte" in offer and "<form" not in offer
