@@ -243,7 +243,8 @@ def filter_across(
         if r.access is not None and (r.decision.allowed or persons_of_hidden)
     }
     result.accesses = shown_persons
-    if log and entries:
+    # With persons_of_hidden a page of hidden records only still shows (and logs) their persons.
+    if log and (entries or shown_persons):
         audit.record_many(
             actor,
             [(pid, "people.person", pid, a.basis) for pid, a in shown_persons.items()]

@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from nara.access import gate, services
 from nara.access.models import Block, Consent, EmergencyAccess
+from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry, Action
 from nara.people import selectors
 from tests import factories as f
+from tests import logrows
 from tests.world import build
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +148,142 @@ def test_list_reads_are_logged_per_person(w):
     assert AccessLogEntry.objects.count() == before + len(result.persons) == before + 1
     row = AccessLogEntry.objects.latest("id")
     assert (row.person_id, row.action, row.basis, row.unit_name) == (w.person.pk, "read", "relationship", "Vårdcentralen Kinna")
+
+
+# --- The exact rows the gate's list calls and log helpers write ---------------------------------------------
+
+CTX = "test:gate"
+
+
+def _stranger_relative(w):
+    from nara.people.models import Relative
+
+    return Relative.objects.create(person=w.stranger, name="Greta Okänd", relation="dotter", recorded_by_unit=w.vc,
+                                   recorded_by_org=w.region, recorded_by=w.vc_nurse)
+
+
+def test_open_persons_logs_one_register_read_per_visible_person(w):
+    anna = f.actor(w.vc_nurse)
+    since = logrows.mark()
+    opened = gate.open_persons(anna, [w.person.pk, w.stranger.pk, w.person.pk, None], CTX)
+    assert set(opened) == {w.person.pk}
+    assert opened[w.person.pk].basis == Basis.RELATIONSHIP
+    assert logrows.written(since, w.vc_nurse) == [logrows.person(w.person, CTX)]
+
+
+def test_open_persons_names_what_the_list_shows(w):
+    """A risk list shows the run's row of each person: record type and id given, the person's basis kept."""
+    since = logrows.mark()
+    gate.open_persons(f.actor(w.vc_nurse), [w.person.pk, w.stranger.pk], CTX, action=Action.EXPORT,
+                      record_type="identify.risklist", record_id=7)
+    assert logrows.written(since) == [(w.person.pk, Action.EXPORT, "identify.risklist", "7", Basis.RELATIONSHIP, CTX)]
+
+
+def test_open_persons_without_log_or_capability_writes_nothing(w):
+    since = logrows.mark()
+    assert set(gate.open_persons(f.actor(w.vc_nurse), [w.person.pk], CTX, log=False)) == {w.person.pk}
+    assert gate.open_persons(f.actor(w.vc_analyst), [w.person.pk], CTX) == {}
+    assert logrows.written(since) == []
+
+
+def test_open_persons_under_emergency_access_logs_the_emergency_basis(w):
+    outsider = f.actor(w.outsider_nurse)
+    ea, _ = services.emergency_locate(outsider, w.person.pk)
+    services.emergency_open(outsider, ea.pk, "Medvetslös, inga närstående nås.")
+    since = logrows.mark()
+    gate.open_persons(outsider, [w.person.pk, w.stranger.pk], CTX)  # the stranger is listed at their unit
+    assert logrows.written(since) == logrows.expect(
+        logrows.person(w.person, CTX, Basis.EMERGENCY), logrows.person(w.stranger, CTX, Basis.RELATIONSHIP)
+    )
+
+
+def test_filter_across_logs_shown_persons_and_each_shown_record_with_its_basis(w):
+    anna = f.actor(w.vc_nurse)
+    theirs = _stranger_relative(w)
+    since = logrows.mark()
+    # The region's fixed contact (own organisation), Mark's relative (no consent), a record of a person without
+    # relationship; the fixed contact twice (a list may hold a record in two sections): logged once.
+    across = gate.filter_across(anna, [w.fixed, w.relative, theirs, w.fixed], CTX)
+    assert [r.decision.allowed for r in across.rows] == [True, False, False, True]
+    assert across.hidden_count == 2 and across.rows[2].access is None
+    assert set(across.accesses) == {w.person.pk}
+    assert logrows.written(since, w.vc_nurse) == logrows.expect(
+        logrows.person(w.person, CTX), logrows.record(w.fixed, Basis.OWN_ORG, CTX)
+    )
+    consent(w)  # Mark's data shared with the region
+    since = logrows.mark()
+    gate.filter_across(anna, [w.fixed, w.relative, theirs], CTX, action=Action.PRINT)
+    assert logrows.written(since) == logrows.expect(
+        logrows.person(w.person, CTX, action=Action.PRINT),
+        logrows.record(w.fixed, Basis.OWN_ORG, CTX, Action.PRINT),
+        logrows.record(w.relative, Basis.CONSENT, CTX, Action.PRINT),
+    )
+
+
+def test_filter_across_logs_nothing_for_hidden_records_or_with_log_false(w):
+    anna = f.actor(w.vc_nurse)
+    since = logrows.mark()
+    across = gate.filter_across(anna, [w.relative, _stranger_relative(w)], CTX)
+    assert across.shown == [] and across.accesses == {}
+    gate.filter_across(anna, [w.fixed], CTX, log=False)
+    assert logrows.written(since) == []
+
+
+def test_filter_across_persons_of_hidden_logs_the_person_shown_with_a_hidden_record(w):
+    """An inbox row names the person of a case it may not show: that register read is logged, the record not."""
+    from nara.people.models import Relative
+
+    anna = f.actor(w.vc_nurse)
+    other = f.person(listed_unit=w.vc, given="Signe", family="Berg")
+    hidden_only = Relative.objects.create(person=other, name="Nils Berg", relation="make", recorded_by_unit=w.hsv,
+                                          recorded_by_org=w.mark, recorded_by=w.mark_nurse)
+    since = logrows.mark()
+    across = gate.filter_across(anna, [w.fixed, w.relative, hidden_only], CTX, persons_of_hidden=True)
+    assert set(across.accesses) == {w.person.pk, other.pk}
+    assert logrows.written(since) == logrows.expect(
+        logrows.person(w.person, CTX), logrows.person(other, CTX), logrows.record(w.fixed, Basis.OWN_ORG, CTX)
+    )
+    # Only hidden records on the page: the persons shown are still logged.
+    since = logrows.mark()
+    gate.filter_across(anna, [hidden_only], CTX, persons_of_hidden=True)
+    assert logrows.written(since) == [logrows.person(other, CTX)]
+
+
+def test_log_persons_logs_each_given_person(w):
+    anna = f.actor(w.vc_nurse)
+    other = f.person(listed_unit=w.vc, given="Signe", family="Berg")
+    opened = gate.open_persons(anna, [w.person.pk, other.pk], CTX, log=False)
+    since = logrows.mark()
+    gate.log_persons(anna, [], CTX)
+    assert logrows.written(since) == []
+    gate.log_persons(anna, [opened[w.person.pk], opened[other.pk]], CTX, Action.PRINT)
+    assert logrows.written(since) == logrows.expect(
+        logrows.person(w.person, CTX, action=Action.PRINT), logrows.person(other, CTX, action=Action.PRINT)
+    )
+
+
+def test_log_records_logs_each_record_with_its_own_basis(w):
+    consent(w)
+    anna = f.actor(w.vc_nurse)
+    access = gate.open_person(anna, w.person.pk, CTX, log=False)
+    since = logrows.mark()
+    gate.log_records(anna, access, [], CTX)
+    gate.log_records(anna, access, [w.fixed, w.relative], CTX, Action.PRINT)
+    assert logrows.written(since, w.vc_nurse) == logrows.expect(
+        logrows.record(w.fixed, Basis.OWN_ORG, CTX, Action.PRINT),
+        logrows.record(w.relative, Basis.CONSENT, CTX, Action.PRINT),
+    )
+
+
+def test_log_register_records_logs_consents_and_blocks_with_the_persons_basis(w):
+    c = consent(w)
+    block = Block.objects.create(person=w.person, blocked_org=w.mark, recorded_by_unit=w.hsv, recorded_by_org=w.mark,
+                                 recorded_by=w.mark_nurse)
+    anna = f.actor(w.vc_nurse)
+    access = gate.open_person(anna, w.person.pk, CTX, log=False)
+    since = logrows.mark()
+    gate.log_register_records(anna, access, [], CTX)
+    gate.log_register_records(anna, access, [c, block], CTX)
+    assert logrows.written(since) == logrows.expect(
+        logrows.record(c, Basis.RELATIONSHIP, CTX), logrows.record(block, Basis.RELATIONSHIP, CTX)
+    )
