@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from nara.access import gate, policy
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.core import suppression
 from nara.directory.actor import Actor
 from nara.directory.models import Organisation, Unit
 from nara.directory.roles import Capability
-from nara.identify import risklist, suppression
+from nara.identify import risklist
 from nara.identify.models import ReidentificationKey, RiskDecision, RiskRun
 from nara.identify.pseudonym import pseudonym as make_pseudonym
 from nara.people.models import Person
@@ -199,8 +200,8 @@ def person_risk(actor: Actor, person_id, context: str = "identify:person") -> Pe
 class StatsTable:
     title: str
     columns: list[tuple[str, str]]  # (key, label)
-    rows: list[tuple[str, list]]  # (label, [count or None per column])
-    totals: list
+    rows: list[tuple[str, list[suppression.Cell]]]  # (label, [count per column])
+    totals: list[suppression.Cell]
 
 
 @dataclass
@@ -221,7 +222,7 @@ def _table(title: str, table: risklist.CountTable, labels: dict, limit: int) -> 
     # The results hold flagged persons only, so "at least one criterion" is the number of persons on the lists.
     columns = [(risklist.ANY, _("Minst ett kriterium"))]
     columns += [(d, names.get(d, d)) for d in table.definitions]
-    cells, totals = suppression.suppress_table(table.groups, [c for c, _label in columns], table.counts, limit)
+    cells, totals = suppression.counts_table(table.groups, [c for c, _label in columns], table.counts, limit)
     rows = [
         (labels.get(g) or (g if g else _("Ej listad/okänd")), [cells[(g, c)] for c, _label in columns])
         for g in table.groups

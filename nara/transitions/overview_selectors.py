@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from nara.access import gate, policy
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.core import suppression
 from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.people.models import Person
@@ -43,11 +45,36 @@ class MunicipalityRow:
 
 
 @dataclass
+class ReadyTable:
+    """The overview's figures as they may be shown (suppression.Cell per field; cost None without a day price)."""
+
+    rows: list[tuple[str, dict[str, suppression.Cell]]]
+    totals: dict[str, suppression.Cell]
+    limit: int
+
+
+COUNTS = ("ready_now", "cases_this_month")
+# Days and cost are summed over the cases of the month: hidden with that count.
+MEASURES = {"ready_days": "cases_this_month", "payment_days": "cases_this_month", "cost": "cases_this_month"}
+
+
+@dataclass
 class ReadyOverview:
     today: dt.date
     month_start: dt.date
     rows: list[MunicipalityRow] = field(default_factory=list)
     price: Decimal | None = None
+
+    @cached_property
+    def table(self) -> ReadyTable:
+        """What the page shows: small cells suppressed for every viewer (the figures cover all the organisation's
+        cases, far beyond the viewer's care relationships; the at-risk list is where persons are shown)."""
+        measures = {k: v for k, v in MEASURES.items() if k != "cost" or self.price is not None}
+        records = [{name: getattr(r, name) for name in (*COUNTS, *measures)} for r in self.rows]
+        cells, totals = suppression.records(records, COUNTS, measures)
+        return ReadyTable(
+            [(r.name, c) for r, c in zip(self.rows, cells, strict=True)], totals or {}, suppression.small_cell_limit()
+        )
 
     @property
     def totals(self) -> MunicipalityRow:

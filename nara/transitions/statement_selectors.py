@@ -15,13 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.audit import services as audit
 from nara.audit.models import Action
+from nara.core import suppression
 from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.directory.roles import Capability
@@ -289,9 +289,10 @@ def log_persons(actor: Actor, lines: list[Line], action: str, context: str) -> N
 def summary(actor: Actor, municipality_id: int, last_month: dt.date, months: int = 12):
     """Per month: cases, ready days, payment days, amount. No person is shown, so nothing is logged.
 
-    Managers who may see the statement get exact figures; analysts (aggregates only) get months with fewer
-    cases than NARA_SMALL_CELL_LIMIT suppressed (all figures of that month, since days and amounts would
-    reveal them).
+    An aggregate like any other: for analysts and managers alike, a month with fewer cases than
+    NARA_SMALL_CELL_LIMIT shows "<5" and hides its days and amount (they would reveal the cases'); no totals row,
+    so nothing else is hidden (nara/core/suppression.py). Managers who may see the statement ("exact") reach a
+    month's exact figures on its statement, where every line is shown and logged.
     """
     exact = agreement_services.may_see_statement(actor, municipality_id)
     agreement_services.require(
@@ -299,19 +300,26 @@ def summary(actor: Actor, municipality_id: int, last_month: dt.date, months: int
         _("Sammanställningen visas för chefer och analytiker i kommunen och i regionen."),
     )
     municipality = Organisation.objects.get(pk=municipality_id, kind=Organisation.Kind.MUNICIPALITY)
-    rows = []
+    rows, figures = [], []
     for i in range(months):
         month = add_months(last_month, -i)
         closed = closed_statement(municipality_id, month)
         lines = frozen_lines(closed) if closed else computed_lines(municipality_id, month)
-        figures = totals(lines)
-        hidden = not exact and suppressed(figures.cases) is None
-        rows.append({"month": month, "closed": closed, "totals": None if hidden else figures})
+        rows.append({"month": month, "closed": closed})
+        t = totals(lines)
+        figures.append(
+            {"cases": t.cases, "ready_days": t.ready_days, "payment_days": t.payment_days, "amount": t.amount}
+        )
+    cells, _none = suppression.records(
+        figures, ["cases"], {"ready_days": "cases", "payment_days": "cases", "amount": "cases"}, totals=False
+    )
+    for row, c in zip(rows, cells, strict=True):
+        row["cells"] = c
     return {
         "municipality": municipality,
         "rows": rows,
         "exact": exact,
-        "limit": settings.NARA_SMALL_CELL_LIMIT,
+        "limit": suppression.small_cell_limit(),
     }
 
 
@@ -322,7 +330,3 @@ def statement_municipalities(actor: Actor):
     ids = {actor.org_id} | agreement_services.region_party_municipality_ids(actor.org_id)
     return Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.MUNICIPALITY).order_by("name")
 
-
-def suppressed(value: int) -> int | None:
-    """Small cells are suppressed for analysts (NARA_SMALL_CELL_LIMIT)."""
-    return None if 0 < value < settings.NARA_SMALL_CELL_LIMIT else value

@@ -185,16 +185,17 @@ def test_analysts_see_totals_with_small_cells_suppressed(client, settings):
     assert client.get(reverse("transitions:statement", args=[w.mark.pk, "2025-10"])).status_code == 403
     settings.NARA_SMALL_CELL_LIMIT = 2
     ctx = sel.summary(f.actor(w.vc_analyst), w.mark.pk, OCT, months=2)
-    october, september = ctx["rows"]
-    assert october["totals"].cases == 2 and october["totals"].payment_days == 9
-    assert september["totals"] is None  # one case: suppressed
+    october, september = (row["cells"] for row in ctx["rows"])
+    assert october["cases"].value == 2 and october["payment_days"].value == 9
+    # One case: "<2", and its days and amount hidden with it.
+    assert september["cases"].hidden and september["ready_days"].hidden and september["amount"].hidden
     page = client.get(summary_url)
     assert page.status_code == 200
     assert "Astrid" not in page.content.decode()
     assert not AccessLogEntry.objects.exists()
-    # A manager sees exact figures, small months included.
+    # A manager sees the same suppressed summary; the month's statement (every line shown and logged) is exact.
     ctx = sel.summary(f.actor(w.vc_manager), w.mark.pk, OCT, months=2)
-    assert ctx["rows"][1]["totals"].cases == 1
+    assert ctx["exact"] and ctx["rows"][1]["cells"]["cases"].hidden
     index = client.get(reverse("transitions:statements")).content.decode()
     assert "Marks kommun" in index and "2025-10/" not in index
 
