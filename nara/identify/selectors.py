@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from nara.access import gate, policy
+from nara.access import gate
 from nara.audit import services as audit
 from nara.audit.models import Action
 from nara.core import suppression
@@ -77,18 +77,6 @@ def _keys(pseudonyms) -> dict[str, str]:
     )
 
 
-def _bases(actor: Actor, persons) -> dict:
-    """The access basis for each person the gate let through (relationship, or emergency)."""
-    now = gate.now_local()
-    facts = gate.facts_for_many(actor, [p.pk for p in persons], now)
-    out = {}
-    for p in persons:
-        decision = policy.may_see_person(actor, facts[p.pk], now)
-        if decision.allowed:
-            out[p.pk] = decision.basis
-    return out
-
-
 def latest_decisions(actor: Actor, person_ids) -> dict:
     """The latest risk-list decision per person recorded by the actor's own organisation (own-org basis)."""
     latest = (
@@ -108,23 +96,23 @@ def reidentify(actor: Actor, rows: list[risklist.Row], run: RiskRun, context: st
                log: bool = True) -> list[ListRow]:
     """Attach the register person to every row the actor may see; log one row per identified person."""
     keys = _keys(r.pseudonym for r in rows)
-    candidates = Person.objects.filter(personnummer__in=set(keys.values()))
-    visible = {p.personnummer: p for p in gate.visible_persons(actor, candidates, context, log=False)}
-    out = [
-        ListRow(r, visible.get(keys.get(r.pseudonym, "")), r.pseudonym in keys)
-        for r in rows
-    ]
+    candidates = dict(
+        Person.objects.filter(personnummer__in=set(keys.values())).values_list("personnummer", "pk")
+    )
+    # Each identified row is logged as this run's risk-list row of the person (or its export), with the basis.
+    accesses = gate.open_persons(
+        actor, candidates.values(), context, action=action, record_type=RECORD_TYPE, record_id=run.pk, log=log
+    )
+    out = []
+    for r in rows:
+        access = accesses.get(candidates.get(keys.get(r.pseudonym, "")))
+        out.append(ListRow(r, access.person if access else None, r.pseudonym in keys))
     shown = [lr.person for lr in out if lr.person is not None]
     if shown:
         decisions = latest_decisions(actor, [p.pk for p in shown])
         for lr in out:
             if lr.person is not None:
                 lr.last_decision = decisions.get(lr.person.pk)
-        if log:
-            bases = _bases(actor, shown)
-            audit.record_many(
-                actor, [(p.pk, RECORD_TYPE, run.pk, bases.get(p.pk, "")) for p in shown], action, context
-            )
     return out
 
 

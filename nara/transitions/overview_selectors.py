@@ -1,6 +1,6 @@
 """The overview at /overgangar/oversikt/: today's utskrivningsklara per municipality with the days and the cost so far
 this month (aggregates, no person rows), and the open cases whose deadlines are at risk (person rows only through
-the gate: gate.visible_persons for the persons, gate.filter_records for the cases; each shown row logged).
+the gate: gate.filter_across decides on each person and case and logs each shown row).
 
 Which cases an actor's figures cover: a region unit sees the cases its organisation recorded (all its wards);
 a municipality unit the cases addressed to its municipality. The at-risk list is narrower: the cases of the
@@ -19,9 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nara.access import gate, policy
-from nara.audit import services as audit
-from nara.audit.models import Action
+from nara.access import gate
 from nara.core import suppression
 from nara.directory.actor import Actor
 from nara.directory.models import Organisation
@@ -221,31 +219,13 @@ def at_risk(
         .order_by("admitted_at", "pk")
     )
     flagged = [(c, case_risks(c, now, long_ready_days)) for c in cases]
-    flagged = [(c, r) for c, r in flagged if r]
-    persons = {
-        p.pk: p
-        for p in gate.visible_persons(
-            actor, Person.objects.filter(pk__in={c.person_id for c, _r in flagged}), CONTEXT
-        )
-    }
-    facts = gate.facts_for_many(actor, persons, now)
-    entries = []
-    for case, risks in flagged:
-        person = persons.get(case.person_id)
-        if person is None:
-            result.hidden_count += 1
-            continue
-        access = gate.PersonAccess(
-            person, facts[person.pk], policy.may_see_person(actor, facts[person.pk], now), now
-        )
-        if not gate.filter_records(actor, access, [case], CONTEXT, log=False).shown:
-            result.hidden_count += 1
-            continue
-        entries.append((person.pk, case._meta.label_lower, case.pk, access.basis))
+    flagged = dict((c, r) for c, r in flagged if r)
+    seen = gate.filter_across(actor, flagged, CONTEXT)
+    result.hidden_count = seen.hidden_count
+    for row in seen.shown:
+        case = row.record
         # Readmission: flagged at case creation; computed here for cases created before that existed.
         previous = case.readmission_of or safe_return_services.previous_discharge(case)
-        result.rows.append(RiskRow(case, person, risks, previous))
+        result.rows.append(RiskRow(case, row.person, flagged[case], previous))
     result.rows.sort(key=lambda r: (not r.overdue, r.case.admitted_at))
-    if entries:
-        audit.record_many(actor, entries, Action.READ, CONTEXT)
     return result
