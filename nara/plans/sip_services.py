@@ -21,6 +21,7 @@ from nara.audit.models import Action
 from nara.core.models import ConcurrentEditError
 from nara.directory.actor import Actor
 from nara.directory.roles import Capability, Role
+from nara.people.models import Person
 from nara.plans import sip_access, sip_rules, sip_snapshot
 from nara.plans.models.sip import (
     Sip,
@@ -127,6 +128,20 @@ def start_sip(actor: Actor, person_id, reason: str) -> Sip:
     access = gate.require_write(actor, person_id, Capability.PERSON_DATA, CONTEXT)
     if not reason.strip():
         raise SipRefused(_("Skriv skälet till initiativet."))
+    # One coordinated plan per person: a second initiative goes into the open SIP as a new meeting. The person
+    # row is locked so that two initiatives at once cannot both pass the check.
+    Person.objects.select_for_update().filter(pk=access.person.pk).first()
+    existing = (
+        Sip.objects.filter(person=access.person)
+        .exclude(status=SipStatus.CLOSED)
+        .select_related("recorded_by_org")
+        .first()
+    )
+    if existing is not None:
+        raise SipRefused(
+            _("Personen har redan en pågående SIP (initiativ av %(org)s). Kalla till ett nytt möte i den i stället "
+              "för att starta en till.") % {"org": existing.recorded_by_org.name}
+        )
     sip = Sip(
         person=access.person,
         initiative_reason=reason.strip(),

@@ -55,6 +55,16 @@ def test_empty_reason_refused(w):
     assert not Sip.objects.exists()
 
 
+def test_a_second_initiative_is_refused_while_a_sip_is_open(w):
+    first = s.start_sip(f.actor(w.vc_nurse), w.person.pk, "Behöver hemtjänst och rehab")
+    with pytest.raises(SipRefused, match="redan en pågående SIP"):
+        s.start_sip(f.actor(w.mark_nurse), w.person.pk, "Vill samordna hemsjukvården")
+    assert list(Sip.objects.all()) == [first]
+    Sip.objects.filter(pk=first.pk).update(status=SipStatus.CLOSED)
+    second = s.start_sip(f.actor(w.mark_nurse), w.person.pk, "Nytt behov efter sjukhusvistelsen")
+    assert second.pk != first.pk  # a closed SIP does not stop a new one
+
+
 def test_invitation_requires_consent(w):
     sip = b.sip(w, consent=False)
     with pytest.raises(SipRefused, match="samtycke"):
