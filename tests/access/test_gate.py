@@ -287,3 +287,22 @@ def test_log_register_records_logs_consents_and_blocks_with_the_persons_basis(w)
     assert logrows.written(since) == logrows.expect(
         logrows.record(c, Basis.RELATIONSHIP, CTX), logrows.record(block, Basis.RELATIONSHIP, CTX)
     )
+
+
+def test_open_person_for_admission_logs_the_admission_basis(w):
+    """A ward opens a person it has no relationship with yet to send the admission notice: logged as such."""
+    from nara.directory.models import Unit
+
+    ward = f.unit(w.region, kind=Unit.Kind.WARD, name="Avdelning 7")
+    ward_nurse = f.actor(f.staff(ward, ["nurse"]))
+    since = logrows.mark()
+    access = gate.open_person_for_admission(ward_nurse, w.person.pk, CTX)
+    assert access.basis == Basis.ADMISSION
+    gate.open_person_for_admission(ward_nurse, w.stranger.pk, CTX, log=False)
+    assert logrows.written(since) == [logrows.person(w.person, CTX, Basis.ADMISSION)]
+    # A person the unit already has a relationship with is opened (and logged) as by open_person.
+    since = logrows.mark()
+    gate.open_person_for_admission(f.actor(w.vc_nurse), w.person.pk, CTX)
+    assert logrows.written(since) == [logrows.person(w.person, CTX)]
+    with pytest.raises(gate.AccessDenied):
+        gate.open_person_for_admission(f.actor(w.outsider_nurse), w.person.pk, CTX)
