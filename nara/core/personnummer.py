@@ -117,8 +117,13 @@ def make(birth: dt.date, serial: int, coordination: bool = False) -> str:
     return f"{birth.year:04d}{birth.month:02d}{day:02d}-{serial:03d}{luhn_check_digit(nine)}"
 
 
-# Anything that looks like a personnummer inside free text (logs, messages): 10 or 12 digits, optional separator.
-PNR_IN_TEXT = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+# Anything that looks like a personnummer inside other text (logs, messages, free-text fields), in every spelling
+# parse() accepts and more: 10 or 12 digits, optionally '-' or '+' before the last four, spaces anywhere between
+# (parse() drops them: '19511031 1239', '1951 10 31 - 1239'), any check digit. PNR_SHAPE is the one pattern, also
+# used by the import in DuckDB (RE2, which has no look-around: nara.identify.importing.rules writes the
+# boundaries out).
+PNR_SHAPE = r"\d(?: *\d){5}(?:(?: *\d){2})? *[-+]? *\d(?: *\d){3}"
+PNR_IN_TEXT = re.compile(rf"(?<!\d){PNR_SHAPE}(?!\d)")
 
 
 def redact(text: str) -> str:

@@ -7,6 +7,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from nara.core.personnummer import (
+    PNR_IN_TEXT,
     PersonnummerError,
     looks_like_personnummer,
     luhn_check_digit,
@@ -173,6 +174,32 @@ def test_redact_hides_every_accepted_form(birth, serial):
         assert looks_like_personnummer(text)
         redacted = redact(f"Sökte på {text} i rutan")
         assert text not in redacted and "[personnummer]" in redacted
+
+
+@given(births, serials, st.booleans(), st.data())
+@example(dt.date(1951, 10, 31), 123, False, None)
+def test_redact_hides_every_spelling_parse_accepts_spaces_included(birth, serial, coordination, data):
+    """parse() drops every space, so '19511031 1239' and '1951 10 31 - 1239' are personnummer too."""
+    canonical = make(birth, serial, coordination)
+    if data is None:  # the example: spaces between the groups
+        text = f"{canonical[:4]} {canonical[4:6]} {canonical[6:8]} - {canonical[9:]}"
+    else:
+        chars = list(data.draw(st.sampled_from(forms(canonical, birth))))
+        for position in sorted(data.draw(st.lists(st.integers(1, len(chars) - 1), max_size=5)), reverse=True):
+            chars.insert(position, " " * data.draw(st.integers(1, 2)))
+        text = "".join(chars)
+    assert parse(text, today=TODAY).canonical == canonical
+    redacted = redact(f"Sökte på {text} i rutan")
+    assert "[personnummer]" in redacted and not re.search(r"\d", redacted), redacted
+    assert PNR_IN_TEXT.search(f"anhörig: {text}.")
+
+
+@pytest.mark.parametrize("text", [
+    "1 480 177 rader", "2026-03-01 14:05", "2026-03-01T14:05:00.123456", "tel 08-123 45 67", "K-1001",
+    "123456789", "1234567890123", "19511031-12390", "I50.9|E11.9",
+])
+def test_pnr_in_text_does_not_flag_ordinary_numbers(text):
+    assert not PNR_IN_TEXT.search(text)
 
 
 # --- examples -----------------------------------------------------------------------------------------------

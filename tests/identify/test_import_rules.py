@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import hmac
+import re
 import string
 
 import duckdb
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from nara.core.personnummer import PersonnummerError, luhn_check_digit, parse
+from nara.core.personnummer import PNR_IN_TEXT, PNR_SHAPE, PersonnummerError, luhn_check_digit, parse
 from nara.identify.icd10 import ICD10Error, normalise
 from nara.identify.importing import rules
 from nara.identify.pseudonym import pseudonym
@@ -135,3 +136,40 @@ def test_pseudonym_sql_equals_hmac(con, values, key):
                         [values]).fetchall()
     assert [r[0] for r in found] == [pseudonym(v, key) for v in values]
     assert found[0][0] == hmac.new(key.encode(), values[0].encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# A personnummer inside other text: the shape from nara.core.personnummer, with the boundaries RE2 needs written
+# out. Text from digits (ASCII and two other scripts), the separators, spaces, letters and a newline.
+pnr_text = st.text(alphabet="0123456789 -+aZ|,.\n٣１", max_size=30)
+# The HSA-id rule's Python twin: a digit run counts only when neither a letter nor a digit comes right before.
+PNR_IN_HSA_ID = re.compile(rf"(?<![\dA-Za-z]){PNR_SHAPE}(?!\d)")
+
+
+@st.composite
+def spelled_in_text(draw):
+    """A valid or nearly valid number (numbers()), with spaces put anywhere inside, between other text."""
+    chars = list(draw(numbers()))
+    for position in sorted(draw(st.lists(st.integers(1, len(chars) - 1), max_size=4)), reverse=True):
+        chars.insert(position, " ")
+    return draw(pnr_text) + "".join(chars) + draw(pnr_text)
+
+
+@given(st.lists(pnr_text | spelled_in_text(), min_size=1, max_size=20))
+@settings(max_examples=300)
+@example(["läkare, anhörig 19511031-1239", "SE2321000131-E000000000201", "x\n5110311239\n", "1951 10 31 - 1239",
+          "19511031-12390", "K-1001", "١٩٥١١٠٣١١٢٣٩"])
+def test_personnummer_in_text_sql_equals_pnr_in_text(con, values):
+    found = con.execute(f"SELECT {rules.pnr_in_text_sql('x')}, {rules.pnr_in_hsa_id_sql('x')} "
+                        "FROM unnest(?::VARCHAR[]) WITH ORDINALITY t(x, i) ORDER BY i", [values]).fetchall()
+    assert [r[0] for r in found] == [bool(PNR_IN_TEXT.search(v)) for v in values]
+    assert [r[1] for r in found] == [bool(PNR_IN_HSA_ID.search(v)) for v in values]
+
+
+@given(numbers(), st.lists(st.integers(1, 11), max_size=4))
+def test_every_spelling_parse_accepts_is_found_in_text(con, value, spaces):
+    for position in sorted({min(p, len(value) - 1) for p in spaces}, reverse=True):
+        value = value[:position] + " " + value[position:]
+    if python_personnummer(value).startswith("!"):
+        return
+    text = f"anhörig {value}, ring"
+    assert con.execute(f"SELECT {rules.pnr_in_text_sql('?')}", [text]).fetchone()[0]

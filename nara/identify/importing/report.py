@@ -13,7 +13,7 @@ SHOWN = 20
 
 
 def write(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Every error, in file order. `errors.varde` never holds a personnummer (see validate.PNR_LOOKALIKE)."""
+    """Every error, in file order. `errors.varde` never holds a personnummer (see validate.Checks.run)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"""
         COPY (SELECT _rad AS rad, falt, orsak, varde FROM errors)  -- already in file order

@@ -9,7 +9,8 @@ tests/identify/test_import_rules.py:
   separator (invalid ones go to parse() too, for its reason);
 - ICD-10: nara.identify.icd10.normalise, for well-formed codes of ASCII letters, digits, '.', ' ', '*', '+' (with a
   cheaper first branch for the usual way of writing them, 'I50.9' or 'i509');
-- pseudonym: nara.identify.pseudonym.pseudonym (HMAC-SHA256 written out with DuckDB's sha256), on every value.
+- pseudonym: nara.identify.pseudonym.pseudonym (HMAC-SHA256 written out with DuckDB's sha256), on every value;
+- a personnummer inside other text: nara.core.personnummer.PNR_IN_TEXT, on every value.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from nara.core.personnummer import PersonnummerError, parse
+from nara.core.personnummer import PNR_SHAPE, PersonnummerError, parse
 from nara.identify.icd10 import ICD10Error, normalise
 from nara.identify.pseudonym import LENGTH
 
@@ -30,6 +31,25 @@ PNR_DOMAIN = "[0-9]{12}|[0-9]{10}|[0-9]{8}[-+][0-9]{4}|[0-9]{6}[-+][0-9]{4}"
 ICD_VALID_ANY_CASE = "[A-Za-z][0-9]{2}[0-9A-Za-z]{0,4}"
 ICD_PLAIN = "[A-Za-z][0-9]{2}[.]?[0-9A-Za-z]{0,4}"  # how nearly every code is written: normalised by upper() less '.'
 SEPARATORS = "|,;"  # between secondary diagnoses in one field
+
+# nara.core.personnummer.PNR_IN_TEXT for RE2, which has no look-around: the boundaries (no digit right before or
+# after) are written out, and \d is \p{Nd}, any decimal digit, as Python's \d is.
+_PNR_SHAPE = PNR_SHAPE.replace(r"\d", r"\p{Nd}")
+PNR_IN_TEXT_SQL = rf"(^|\P{{Nd}}){_PNR_SHAPE}(\P{{Nd}}|$)"
+# In an HSA-id an organisation number follows 'SE' and a unit's serial a letter ('SE2321000131-E000000000201'):
+# there a personnummer counts only after something that is neither a letter nor a digit ('SE2321000131-19…').
+PNR_IN_HSA_ID_SQL = rf"(^|[^\p{{Nd}}A-Za-z]){_PNR_SHAPE}(\P{{Nd}}|$)"
+
+
+def pnr_in_text_sql(text: str) -> str:
+    """SQL: whether `text` holds something shaped like a personnummer (PNR_IN_TEXT.search)."""
+    return f"regexp_matches({text}, '{PNR_IN_TEXT_SQL}')"
+
+
+def pnr_in_hsa_id_sql(text: str) -> str:
+    """SQL: whether the HSA-id `text` holds something shaped like a personnummer outside its organisation number
+    and after its serial's letter (see PNR_IN_HSA_ID_SQL)."""
+    return f"regexp_matches({text}, '{PNR_IN_HSA_ID_SQL}')"
 
 
 def fallback(con: duckdb.DuckDBPyConnection, table: str, values: str, rule: Callable[[str], str]) -> None:

@@ -8,7 +8,9 @@ Creates, in the import's DuckDB connection:
   small ENUM: a region's 30 M rows then fit in memory (~80 bytes a row) and each lake bucket is cut from it
   cheaply;
 - `errors(_rad, falt, orsak, varde)`: one row per problem, Swedish reason; `varde` is the offending value except
-  for personnummer (never shown) and values that look like one;
+  for personnummer (never shown) and values that look like one. A personnummer belongs in its column only (it is
+  pseudonymised there): a value the lake would store as written (free text, the encounter's id, an HSA-id) that
+  holds something shaped like one refuses its row;
 - `incoming` (a view): the valid rows with the lake's columns (nara.identify.schema), keyed by pseudonym;
 - `persons(pid, personnummer, pseudonym, bucket)`: the canonical personnummer behind each pseudonym of
   `incoming`, for the re-identification keys (it never leaves the operational side). `pid` numbers persons in
@@ -31,9 +33,7 @@ from nara.identify.lake import sql_literal, typed_select
 
 HSA_SHAPE = "SE[0-9]{6,12}-[0-9A-Za-z]{1,31}"
 MUNICIPALITY_SHAPE = "[0-9]{4}"
-# A value is hidden from the report when it holds something shaped like a personnummer (a shifted column).
-# HSA-ids hold a 10-digit organisation number right after "SE", hence the letter check before the digits.
-PNR_LOOKALIKE = "(^|[^0-9A-Za-z])([0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}([^0-9]|$)"
+HSA_FIELDS = ("enhet_hsaid", "listad_enhet_hsaid")  # checked with rules.pnr_in_hsa_id_sql, the rest pnr_in_text_sql
 
 
 @dataclass
@@ -118,11 +118,16 @@ class Checks:
         order = {c: i for i, c in enumerate(contract.COLUMNS[self.kind])}
         position = " ".join(f"WHEN {sql_literal(c)} THEN {i}" for c, i in order.items())
         hidden = sql_literal(_("(dolt: liknar ett personnummer)"))
+        # A value is never shown when it holds something shaped like a personnummer (a shifted column, or one of
+        # the refused values): the same rules as the checks, so every refused value is hidden.
+        hsa = ", ".join(sql_literal(f) for f in HSA_FIELDS)
+        looks = f"CASE WHEN falt IN ({hsa}) THEN {rules.pnr_in_hsa_id_sql('varde')} " \
+                f"ELSE {rules.pnr_in_text_sql('varde')} END"
         con.execute("SET preserve_insertion_order = true")  # the table keeps the ORDER BY: file order
         con.execute(f"""
             CREATE OR REPLACE TABLE errors AS
             SELECT _rad, falt, orsak,
-                   CASE WHEN regexp_matches(varde, '{PNR_LOOKALIKE}') THEN {hidden} ELSE left(varde, 80) END AS varde
+                   CASE WHEN {looks} THEN {hidden} ELSE left(varde, 80) END AS varde
             FROM ({" UNION ALL ".join(parts)})
             ORDER BY _rad, CASE falt {position} ELSE -1 END, orsak
         """)
@@ -149,6 +154,13 @@ def _code_check(checks: Checks, field: str, parsed: str, reason: str) -> None:
 
 def _allowed(codes: dict[str, str]) -> str:
     return ", ".join(codes.values())
+
+
+def _no_personnummer(checks: Checks, field: str, looks: str) -> None:
+    """Refuse the row when `looks` (SQL: the field holds something shaped like a personnummer) holds. The value
+    goes into the report as hidden, as every value that looks like one."""
+    checks.add(field, looks, _("Värdet innehåller något som liknar ett personnummer. Personnummer får bara stå i "
+                               "kolumnen personnummer (som pseudonymiseras); ta bort det ur det här fältet."), field)
 
 
 def _personnummer_checks(checks: Checks) -> None:
@@ -274,6 +286,7 @@ def _validate_population(con, checks: Checks, today: dt.date) -> None:
                _("Ogiltig kommunkod (fyra siffror, t.ex. 1463)."), "kommunkod")
     checks.add("listad_enhet_hsaid", f"NOT regexp_full_match(listad_enhet_hsaid, '{HSA_SHAPE}')",
                _("Ogiltigt HSA-id (t.ex. SE2321000131-E000000000001)."), "listad_enhet_hsaid")
+    _no_personnummer(checks, "listad_enhet_hsaid", rules.pnr_in_hsa_id_sql("listad_enhet_hsaid"))
     _date_checks(checks, "dodsdatum", "death", today)
     checks.add("dodsdatum", "death < birth", _("Dödsdatumet är före födelsedatumet."), "dodsdatum")
     _date_checks(checks, "uttagsdatum", "extracted", today)
@@ -290,11 +303,12 @@ def _validate_population(con, checks: Checks, today: dt.date) -> None:
 # `value` itself (a BOOLEAN). Secondary diagnoses are kept as their normalised codes joined by '|' (a code is
 # letters and digits only, so the list comes back by splitting).
 DICTIONARIES = {
-    "kallsystem": ("value", {"value": "raw"}),
-    "enhet_hsaid": ("value", {"value": "raw", "bad": f"NOT regexp_full_match(raw, '{HSA_SHAPE}')"}),
+    "kallsystem": ("value", {"value": "raw", "pnr": rules.pnr_in_text_sql("raw")}),
+    "enhet_hsaid": ("value", {"value": "raw", "bad": f"NOT regexp_full_match(raw, '{HSA_SHAPE}')",
+                              "pnr": rules.pnr_in_hsa_id_sql("raw")}),
     "vardtyp": ("value", {"value": code_sql("raw", contract.CARE_TYPES)}),
     "kontaktform": ("value", {"value": code_sql("raw", contract.CONTACT_FORMS)}),
-    "yrke": ("value", {"value": "lower(raw)"}),
+    "yrke": ("value", {"value": "lower(raw)", "pnr": rules.pnr_in_text_sql("raw")}),
     "planerad": (None, {"value": code_sql("raw", contract.PLANNED)}),
     "huvuddiagnos": ("value", {"value": "n.value"}),
     "bidiagnoser": ("array_to_string(value, '|')",
@@ -339,6 +353,9 @@ def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) 
     for column, (kept, derived) in DICTIONARIES.items():
         _dictionary(con, column, derived, enum=kept)
     codes = ", ".join(f"{c}.{'e' if kept else 'value'} AS c_{c}" for c, (kept, _derived) in DICTIONARIES.items())
+    # Columns the lake stores as written: checked for a personnummer once per distinct value (`pnr`).
+    stored_as_written = [c for c, (_kept, derived) in DICTIONARIES.items() if "pnr" in derived]
+    codes += "".join(f", {c}.pnr AS {c}_pnr" for c in stored_as_written)
     columns, source = _src_joined(list(DICTIONARIES))
     con.execute(f"""
         CREATE OR REPLACE VIEW typed AS
@@ -360,6 +377,10 @@ def _validate_encounters(con, checks: Checks, today: dt.date, now: dt.datetime) 
     """)
     for field in ("kallsystem", "kontakt_id"):
         checks.required(field)
+    # The encounter's id is nearly unique per row, so it is checked per row (in SQL, in the one checking scan).
+    _no_personnummer(checks, "kontakt_id", rules.pnr_in_text_sql("kontakt_id"))
+    for field in stored_as_written:
+        _no_personnummer(checks, field, f"{field}_pnr")
     _personnummer_checks(checks)
     checks.required("enhet_hsaid")
     checks.add("enhet_hsaid", "enhet_hsaid_bad", _("Ogiltigt HSA-id (t.ex. SE2321000131-E000000000001)."),
