@@ -10,7 +10,7 @@ urlpatterns = [
     path("person/<uuid:person_id>/", views.person, name="person"),
     path("statistik/", views.statistics, name="statistics"),
     path("importer/", upload.upload, name="upload"),
-    path("importer/<int:pk>/", upload.upload_status, name="upload_status"),
-    path("importer/<int:pk>/forlopp/", upload.upload_progress, name="upload_progress"),
-    path("importer/<int:pk>/felrapport/", upload.upload_report, name="upload_report"),
+    path("importer/<id:pk>/", upload.upload_status, name="upload_status"),
+    path("importer/<id:pk>/forlopp/", upload.upload_progress, name="upload_progress"),
+    path("importer/<id:pk>/felrapport/", upload.upload_report, name="upload_report"),
 ]

@@ -13,20 +13,20 @@ urlpatterns = [
         views.condition_changes,
         name="condition_changes",
     ),
-    path("<uuid:person_id>/bedomningar/cfs/<int:pk>/", views.cfs_detail, name="cfs_detail"),
-    path("<uuid:person_id>/bedomningar/cfs/<int:pk>/andra/", views.cfs_edit, name="cfs_edit"),
+    path("<uuid:person_id>/bedomningar/cfs/<id:pk>/", views.cfs_detail, name="cfs_detail"),
+    path("<uuid:person_id>/bedomningar/cfs/<id:pk>/andra/", views.cfs_edit, name="cfs_edit"),
     path("<uuid:person_id>/bedomningar/<slug:key>/", views.assessment_list, name="assessment_list"),
     path("<uuid:person_id>/bedomningar/<slug:key>/ny/", views.assessment_new, name="assessment_new"),
     path(
-        "<uuid:person_id>/bedomningar/<slug:key>/<int:pk>/", views.assessment_detail, name="assessment_detail"
+        "<uuid:person_id>/bedomningar/<slug:key>/<id:pk>/", views.assessment_detail, name="assessment_detail"
     ),
     path(
-        "<uuid:person_id>/bedomningar/<slug:key>/<int:pk>/andra/",
+        "<uuid:person_id>/bedomningar/<slug:key>/<id:pk>/andra/",
         views.assessment_edit,
         name="assessment_edit",
     ),
     path(
-        "<uuid:person_id>/bedomningar/<slug:key>/<int:pk>/utskrift/",
+        "<uuid:person_id>/bedomningar/<slug:key>/<id:pk>/utskrift/",
         views.assessment_print,
         name="assessment_print",
     ),

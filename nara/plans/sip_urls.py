@@ -7,9 +7,9 @@ from nara.plans import sip_views
 urlpatterns = [
     path("<uuid:person_id>/sip/", sip_views.sip_list, name="sip_list"),
     path("<uuid:person_id>/sip/ny/", sip_views.sip_new, name="sip_new"),
-    path("<uuid:person_id>/sip/<int:pk>/", sip_views.sip_detail, name="sip_detail"),
-    path("<uuid:person_id>/sip/<int:pk>/utskrift/", sip_views.sip_print, name="sip_print"),
-    path("<uuid:person_id>/sip/<int:pk>/historik/", sip_views.sip_history, name="sip_history"),
-    path("<uuid:person_id>/sip/<int:pk>/historik/<int:number>/", sip_views.sip_version, name="sip_version"),
-    path("<uuid:person_id>/sip/<int:pk>/<slug:part>/", sip_views.sip_part, name="sip_part"),
+    path("<uuid:person_id>/sip/<id:pk>/", sip_views.sip_detail, name="sip_detail"),
+    path("<uuid:person_id>/sip/<id:pk>/utskrift/", sip_views.sip_print, name="sip_print"),
+    path("<uuid:person_id>/sip/<id:pk>/historik/", sip_views.sip_history, name="sip_history"),
+    path("<uuid:person_id>/sip/<id:pk>/historik/<id:number>/", sip_views.sip_version, name="sip_version"),
+    path("<uuid:person_id>/sip/<id:pk>/<slug:part>/", sip_views.sip_part, name="sip_part"),
 ]

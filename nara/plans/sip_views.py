@@ -16,17 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nara.access import gate
+from nara.core.converters import parse_id
 from nara.core.models import ConcurrentEditError
 from nara.plans import sip_access, sip_forms, sip_rules, sip_selectors, sip_services, sip_snapshot
 from nara.plans.models.sip import SipParticipant, SipStatus
 from nara.plans.sip_services import SipRefused
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @require_GET
@@ -86,7 +80,7 @@ class Part:
 
     def __init__(self, request, access, sip):
         self.request, self.actor, self.access, self.sip = request, request.actor, access, sip
-        self.item = _int(request.POST.get("item") or request.GET.get("item"))
+        self.item = parse_id(request.POST.get("item") or request.GET.get("item"))
 
     def forms(self, data, initial=None) -> dict:
         return {}
@@ -130,7 +124,7 @@ class ParticipantsPart(Part):
 
     def forms(self, data, initial=None):
         units = sip_selectors.unit_choices(self.actor, self.access.person, self.sip)
-        unit_id = _int((data or initial or {}).get("unit"))
+        unit_id = parse_id((data or initial or {}).get("unit"))
         staff = sip_selectors.staff_of_unit(unit_id) if unit_id else None
         relatives = sip_selectors.relative_choices(self.actor, self.access, "plans:sip:deltagare")
         return {

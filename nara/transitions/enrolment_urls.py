@@ -8,5 +8,5 @@ urlpatterns = [
     path("hemsjukvard/", views.enrolment_register, name="enrolment_register"),
     path("<uuid:person_id>/hemsjukvard/", views.enrolment, name="enrolment"),
     path("<uuid:person_id>/hemsjukvard/begaran/", views.enrolment_request, name="enrolment_request"),
-    path("<uuid:person_id>/hemsjukvard/<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
+    path("<uuid:person_id>/hemsjukvard/<id:pk>/", views.enrolment_detail, name="enrolment_detail"),
 ]

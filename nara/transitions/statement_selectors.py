@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,14 +80,6 @@ def last_of_month(month: dt.date) -> dt.date:
 def add_months(month: dt.date, n: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + n
     return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text: str) -> dt.date | None:
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        return None
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -246,12 +239,17 @@ def closed_statement(municipality_id: int, month: dt.date) -> StatementMonth | N
     )
 
 
+def municipality_or_404(municipality_id: int) -> Organisation:
+    """The municipality with this id; any other organisation (the region's own id, say) has no statement."""
+    return get_object_or_404(Organisation, pk=municipality_id, kind=Organisation.Kind.MUNICIPALITY)
+
+
 def municipality_for(actor: Actor, municipality_id: int) -> Organisation:
     agreement_services.require(
         agreement_services.may_see_statement(actor, municipality_id),
         _("Betalningsansvaret för en kommun visas bara för chefer i kommunen och i regionen."),
     )
-    return Organisation.objects.get(pk=municipality_id, kind=Organisation.Kind.MUNICIPALITY)
+    return municipality_or_404(municipality_id)
 
 
 def statement(actor: Actor, municipality_id: int, month: dt.date, context: str, action: str = Action.READ):
@@ -299,7 +297,7 @@ def summary(actor: Actor, municipality_id: int, last_month: dt.date, months: int
         exact or agreement_services.may_see_aggregates(actor, municipality_id),
         _("Sammanställningen visas för chefer och analytiker i kommunen och i regionen."),
     )
-    municipality = Organisation.objects.get(pk=municipality_id, kind=Organisation.Kind.MUNICIPALITY)
+    municipality = municipality_or_404(municipality_id)
     rows, figures = [], []
     for i in range(months):
         month = add_months(last_month, -i)

@@ -1,10 +1,9 @@
 """Views for the monthly statement of payment days per municipality: page, print (A4), CSV and closing."""
 
 import csv
-import re
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,14 +12,6 @@ from django.views.decorators.http import require_POST
 from nara.audit.models import Action
 from nara.transitions import statement_selectors as selectors
 from nara.transitions import statement_services as services
-
-
-def _month(text):
-    """The month in the URL, YYYY-MM; anything else is not found."""
-    month = selectors.parse_month(text) if re.fullmatch(r"\d{4}-\d{2}", text) else None
-    if month is None:
-        raise Http404
-    return month
 
 
 def statement_index(request):
@@ -52,14 +43,15 @@ def statement_summary(request, municipality_id):
 
 
 def statement(request, municipality_id, month):
-    ctx = selectors.statement(request.actor, municipality_id, _month(month), "transitions:statement")
+    # `month` is the first day of the month in the URL (nara.core.converters.MonthConverter).
+    ctx = selectors.statement(request.actor, municipality_id, month, "transitions:statement")
     ctx["nav"] = "statements"
     return render(request, "transitions/statements/statement.html", ctx)
 
 
 def statement_print(request, municipality_id, month):
     ctx = selectors.statement(
-        request.actor, municipality_id, _month(month), "transitions:statement_print", Action.PRINT
+        request.actor, municipality_id, month, "transitions:statement_print", Action.PRINT
     )
     ctx["printed_at"] = timezone.localtime()
     return render(request, "transitions/statements/print.html", ctx)
@@ -104,10 +96,10 @@ def csv_rows(lines):
 def statement_csv(request, municipality_id, month):
     """Semicolon-separated with decimal commas (Swedish spreadsheets); one row per line, then the total."""
     ctx = selectors.statement(
-        request.actor, municipality_id, _month(month), "transitions:statement_csv", Action.EXPORT
+        request.actor, municipality_id, month, "transitions:statement_csv", Action.EXPORT
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"betalningsansvar-{ctx['municipality'].municipality_code or municipality_id}-{month}.csv"
+    name = f"betalningsansvar-{ctx['municipality'].municipality_code or municipality_id}-{month:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
     writer = csv.writer(response, delimiter=";")
@@ -120,9 +112,8 @@ def statement_csv(request, municipality_id, month):
 
 @require_POST
 def statement_close(request, municipality_id, month):
-    when = _month(month)
     try:
-        services.close_month(request.actor, municipality_id, when, "transitions:statement_close")
+        services.close_month(request.actor, municipality_id, month, "transitions:statement_close")
         messages.success(request, _("Månaden är stängd. Senare ändringar redovisas som rättelser."))
     except services.StatementError as exc:
         messages.error(request, str(exc))

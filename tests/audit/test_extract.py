@@ -1,6 +1,7 @@
 """The person's log extract (loggutdrag) and its printable version."""
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from nara.audit.basis import Basis
@@ -66,3 +67,16 @@ def test_unknown_person_is_404(client, world):
     client.force_login(world.manager)
     response = client.get(reverse("audit:extract", args=["7c9e6679-7425-40de-944b-e07fc1f90ae7"]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["audit:extract", "audit:extract_print", "audit:review"])
+@pytest.mark.parametrize("query", [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"},
+                                   {"date_from": "1999-12-31", "date_to": "2100-01-01"}])
+def test_a_day_outside_naras_dates_is_answered_in_swedish(client, world, name, query):
+    """0001-01-01 or 9999-12-31 in the period was a server error (no aware datetime for the day after)."""
+    client.force_login(world.manager)
+    args = [] if name == "audit:review" else [world.p1.pk]
+    response = client.get(reverse(name, args=args), query)
+    assert response.status_code in (200, 400)
+    assert "Ange ett datum mellan 2000-01-01 och 2099-12-31." in response.content.decode()
+    assert response.context["form"].errors
