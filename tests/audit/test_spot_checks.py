@@ -49,3 +49,19 @@ def test_spot_checks_of_other_organisations_are_not_listed(client, world):
     client.post(reverse("audit:review"), {"outcome": "no_remark", "comment": "Region B:s kontroll."})
     client.force_login(world.manager)
     assert "Region B:s kontroll." not in client.get(reverse("audit:spot_checks")).content.decode()
+
+
+def test_spot_check_list_logs_a_log_review_read_of_each_person_named(client, world):
+    """A spot check about a person names them on the list: one log-review row per person, none for the rest."""
+    from nara.audit.models import AccessLogEntry
+
+    client.force_login(world.manager)
+    client.post(reverse("audit:review") + f"?person={world.p2.pk}", {"outcome": "no_remark", "comment": "Karl."})
+    client.post(reverse("audit:review") + f"?person={world.p2.pk}", {"outcome": "no_remark", "comment": "Igen."})
+    client.post(reverse("audit:review"), {"outcome": "no_remark", "comment": "Ingen person vald."})
+    since = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert client.get(reverse("audit:spot_checks")).status_code == 200
+    rows = AccessLogEntry.objects.filter(pk__gt=since)
+    assert list(rows.values_list("user_id", "person_id", "action", "record_type", "record_id", "basis", "context")) == [
+        (world.manager.pk, world.p2.pk, "read", "audit.accesslogentry", "", "log_review", "audit:spot_checks")
+    ]
