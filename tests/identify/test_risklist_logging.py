@@ -59,3 +59,22 @@ def test_export_logs_one_export_row_per_identified_person(client, s):
         risklist_row(s.w.person, s.run, "identify:export", action=Action.EXPORT),
         risklist_row(newcomer, s.run, "identify:export", action=Action.EXPORT),
     )
+
+
+def test_person_page_logs_the_person_their_list_row_and_each_decision_shown(client, s):
+    from nara.identify import decisions
+
+    decision = decisions.record_decision(f.actor(s.w.vc_nurse), s.w.person.pk, "health_talk")
+    client.force_login(s.w.vc_nurse)
+    since = logrows.mark()
+    assert client.get(reverse("identify:person", args=[s.w.person.pk])).status_code == 200
+    ctx = "identify:person"
+    assert logrows.written(since, s.w.vc_nurse) == logrows.expect(
+        logrows.person(s.w.person, ctx), risklist_row(s.w.person, s.run, ctx),
+        logrows.record(decision, Basis.OWN_ORG, ctx),
+    )
+    # A person listed at Kinna who is not on the latest list: only the register read.
+    other = f.person(listed_unit=s.w.vc, given="Inga", family="Lista")
+    since = logrows.mark()
+    assert client.get(reverse("identify:person", args=[other.pk])).status_code == 200
+    assert logrows.written(since) == [logrows.person(other, ctx)]
