@@ -18,15 +18,26 @@ def consents(actor: Actor, person_id) -> tuple[gate.PersonAccess, list[Consent]]
         .select_related("receiving_org", "recorded_by_unit", "recorded_by", "withdrawn_by")
         .prefetch_related("source_orgs")
     )
+    from nara.access import services
+
+    for c in rows:
+        c.may_change = gate.may_change_record(actor, c) and c.withdrawn_at is None
+        c.may_withdraw = services.may_withdraw(actor, c)
     gate.log_register_records(actor, access, rows, "access:consents")
     return access, rows
 
 
 def consent_to_change(actor: Actor, person_id, pk) -> tuple[gate.PersonAccess, Consent]:
-    """One consent of the actor's own organisation, for changing or withdrawing."""
+    """One consent for changing (the organisation that recorded it) or withdrawing (any organisation it names:
+    services.may_withdraw); `consent.may_change` and `consent.may_withdraw` tell the page which."""
+    from nara.access import services
+
     access = gate.open_person(actor, person_id, "access:consent:edit")
-    consent = get_object_or_404(Consent, pk=pk, person=access.person)
-    gate.require_own_record(actor, consent)
+    consent = get_object_or_404(Consent.objects.prefetch_related("source_orgs"), pk=pk, person=access.person)
+    consent.may_change = gate.may_change_record(actor, consent) and consent.withdrawn_at is None
+    consent.may_withdraw = services.may_withdraw(actor, consent)
+    if not (consent.may_change or consent.may_withdraw):
+        gate.require_own_record(actor, consent)
     audit.record(actor, access.person.pk, Action.READ, "access.consent", consent.pk, access.basis,
                  "access:consent:edit")
     return access, consent

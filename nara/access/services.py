@@ -92,15 +92,24 @@ def change_consent(actor: Actor, consent: Consent, form, expected_version: int) 
     return changed
 
 
+def may_withdraw(actor: Actor, consent: Consent) -> bool:
+    """The person may tell any organisation the consent names that they withdraw it: the one that recorded it,
+    the one it lets in, or one whose data it shares (e.g. any party to a SIP). The one rule for the service and
+    the pages."""
+    if consent.withdrawn_at is not None or not actor.can(Capability.CONSENT):
+        return False
+    named = {consent.recorded_by_org_id, consent.receiving_org_id}
+    if not consent.all_sources:
+        named |= {o.pk for o in consent.source_orgs.all()}
+    return actor.org_id in named
+
+
 @transaction.atomic
 def withdraw_consent(actor: Actor, consent: Consent, expected_version: int, note: str) -> None:
     access = gate.require_write(actor, consent.person_id, Capability.CONSENT, "access:consent")
-    named = {consent.recorded_by_org_id, consent.receiving_org_id}
-    if not consent.all_sources:
-        named |= set(consent.source_orgs.values_list("pk", flat=True))
-    if actor.org_id not in named:
-        # The person may tell any organisation the consent names: the one that recorded it, the one it lets in,
-        # or one whose data it shares (e.g. any party to a SIP).
+    if not may_withdraw(actor, consent):
+        if consent.withdrawn_at is not None:
+            raise ConcurrentEditError(str(ConcurrentEditError.message))
         gate.require_own_record(actor, consent)
     now = timezone.now()
     updated = Consent.objects.filter(

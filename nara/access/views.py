@@ -39,18 +39,19 @@ def consents(request, person_id):
 def consent_edit(request, person_id, pk):
     actor = request.actor
     access, consent = selectors.consent_to_change(actor, person_id, pk)
-    form = ConsentForm(request.POST or None, instance=consent, actor=actor)
-    withdraw = WithdrawForm(initial={"version": consent.version})
+    # Another organisation the consent names may only withdraw it; only the recording one changes it.
+    form = ConsentForm(request.POST or None, instance=consent, actor=actor) if consent.may_change else None
+    withdraw = WithdrawForm(initial={"version": consent.version}) if consent.may_withdraw else None
     if request.method == "POST":
         try:
-            if "withdraw" in request.POST:
+            if "withdraw" in request.POST and withdraw is not None:
                 withdraw = WithdrawForm(request.POST)
                 if withdraw.is_valid():
                     data = withdraw.cleaned_data
                     services.withdraw_consent(actor, consent, data["version"], data["note"])
                     messages.success(request, _("Samtycket är återkallat."))
                     return redirect("access:consents", person_id)
-            elif form.is_valid():
+            elif form is not None and "withdraw" not in request.POST and form.is_valid():
                 services.change_consent(actor, consent, form, _version(request))
                 messages.success(request, _("Ändringen är sparad."))
                 return redirect("access:consents", person_id)

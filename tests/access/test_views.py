@@ -89,3 +89,29 @@ def test_block_hides_data_from_others_and_lifting_shows_it_again(client, w):
     assert lifted.status_code == 302
     client.force_login(w.vc_nurse)
     assert "Karl Lindqvist" in client.get(overview).content.decode()
+
+
+def test_an_organisation_the_consent_names_withdraws_it_in_the_ui(client, w):
+    """Issue 11 item 15: the service let Mark withdraw a consent naming Mark's data, but the page offered nothing."""
+    from nara.access.models import Consent
+
+    consent = Consent.objects.create(person=w.person, receiving_org=w.region, method="verbal",
+                                     recorded_by_unit=w.vc, recorded_by_org=w.region, recorded_by=w.vc_nurse)
+    consent.source_orgs.set([w.mark])
+    client.force_login(w.mark_nurse)
+    edit = reverse("access:consent_edit", args=[w.person.pk, consent.pk])
+    listing = client.get(reverse("access:consents", args=[w.person.pk])).content.decode()
+    assert f'href="{edit}"' in listing and "Återkalla" in listing
+    page = client.get(edit).content.decode()
+    assert 'name="withdraw"' in page and "Spara ändringen" not in page  # only the recording organisation changes it
+    # Changing is still refused to Mark, whatever is posted.
+    client.post(edit, {"receiving_org": w.mark.pk, "method": "written", "version": consent.version})
+    consent.refresh_from_db()
+    assert consent.receiving_org == w.region and consent.withdrawn_at is None
+    response = client.post(edit, {"withdraw": "1", "version": consent.version, "note": "Sade det vid hembesöket"})
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None and consent.withdrawn_by == w.mark_nurse
+
+    client.force_login(w.outsider_nurse)  # not named: neither change nor withdraw
+    assert client.get(edit).status_code == 403
