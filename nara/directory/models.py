@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nara.core.models import TimeStampedModel
+from nara.core.validators import validate_phone
 from nara.directory.roles import Role
 
 
@@ -61,7 +62,7 @@ class Unit(TimeStampedModel):
     hsa_id = models.CharField(_("HSA-id"), max_length=64, unique=True)
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
     municipality_code = models.CharField(_("kommunkod för verksamhetsområdet"), max_length=4, blank=True)
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True, validators=[validate_phone])
 
     class Meta:
         ordering = ["organisation__name", "name"]

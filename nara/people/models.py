@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nara.core.models import VersionedModel
+from nara.core.validators import validate_phone
 from nara.directory.models import Organisation, Unit
 
 
@@ -47,7 +48,7 @@ class Person(VersionedModel):
     street_address = models.CharField(_("adress"), max_length=200, blank=True)
     postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
     city = models.CharField(_("ort"), max_length=100, blank=True)
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True, validators=[validate_phone])
     date_of_death = models.DateField(_("dödsdatum"), null=True, blank=True)
 
     class Meta:
@@ -118,7 +119,7 @@ class Relative(PersonRecord):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relatives")
     name = models.CharField(_("namn"), max_length=200)
     relation = models.CharField(_("relation"), max_length=100, help_text=_("T.ex. make, dotter, granne."))
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-post"), blank=True)
     is_contact_person = models.BooleanField(_("kontaktperson"), default=False)
     needs_support = models.BooleanField(_("behöver själv stöd"), default=False)

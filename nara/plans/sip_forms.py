@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nara.access.models import Consent
+from nara.core.validators import validate_phone
 from nara.directory.models import Organisation, Unit
+from nara.plans import sip_rules
 from nara.plans.models.sip import SipAction, SipFollowUp, SipMeeting, SipOtherMeasure, SipParticipant
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -120,7 +122,7 @@ class ParticipantForm(SipForm):
         label=_("Namn"), max_length=200, required=False, help_text=_("För annan deltagare.")
     )
     role = forms.CharField(label=_("Roll"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False, validators=[validate_phone])
 
     def __init__(self, *args, units=None, staff=None, relatives=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,6 +224,13 @@ class ActionForm(SipForm):
         self.fields["goal"].queryset = goals
         self.fields["responsible_unit"].queryset = units
         self.fields["responsible_staff"].queryset = staff
+
+    def clean_due_date(self):
+        value = self.cleaned_data["due_date"]
+        refusal = sip_rules.due_date_refusal(value, self.initial.get("due_date"))
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return value
 
     def clean(self):
         cleaned = super().clean()

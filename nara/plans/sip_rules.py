@@ -7,6 +7,7 @@ overall responsibility, who coordinates and when it is followed up.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.plans.models.sip import SipStatus
@@ -55,7 +56,33 @@ def missing_for(sip, target: str) -> list[str]:
             missing.append(_("Samordnare är inte angiven."))
         if sip.next_follow_up is None:
             missing.append(_("Datum för nästa uppföljning saknas."))
+        meeting = meeting_refusal(sip)
+        if meeting:
+            missing.append(meeting)
     return missing
+
+
+def meeting_refusal(sip, now=None) -> str | None:
+    """The parties fix the plan together at the SIP meeting, so not before a meeting has been held (called, not
+    cancelled, and its time passed); one party alone cannot agree it beforehand."""
+    now = now or timezone.now()
+    meetings = sip.meetings.filter(cancelled_at__isnull=True)
+    if meetings.filter(starts_at__lte=now).exists():
+        return None
+    coming = meetings.order_by("starts_at").first()
+    if coming is None:
+        return _("Planen fastställs på SIP-mötet, och inget SIP-möte har hållits. Kalla till ett möte först.")
+    return _("Planen fastställs på SIP-mötet tillsammans med de andra deltagarna: mötet %(when)s har inte "
+             "hållits än.") % {"when": timezone.localtime(coming.starts_at).strftime("%Y-%m-%d %H:%M")}
+
+
+def due_date_refusal(due, before=None, today=None) -> str | None:
+    """An insats' "klart senast" is today or later when it is set or changed; an insats that is overdue keeps its
+    date when something else about it changes (its status, say)."""
+    today = today or timezone.localdate()
+    if due is None or due >= today or due == before:
+        return None
+    return _("Datumet har redan passerat. Ange dagens datum eller ett senare.")
 
 
 def transition_refusal(sip, target: str) -> str | None:

@@ -448,6 +448,9 @@ def save_action(actor: Actor, sip_id, expected_version, data: dict, action_id=No
             )
             if changes_plan and sip.status == SipStatus.ACTIVE:
                 _plan_editable(sip)
+        refusal = sip_rules.due_date_refusal(data.get("due_date"), action.due_date)
+        if refusal:
+            raise SipRefused(refusal)
         unit = data["responsible_unit"]
         action.description = data["description"]
         action.goal = data.get("goal")

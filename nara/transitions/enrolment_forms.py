@@ -22,9 +22,20 @@ class RequestForm(forms.Form):
     )
     consent_given_by = forms.CharField(label=_("Företrädarens namn"), required=False, max_length=200)
     consent_relation = forms.CharField(label=_("Företrädarens relation"), required=False, max_length=100)
+    physician = forms.ModelChoiceField(
+        label=_("Ansvarig läkare (läkarstöd)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Ingen läkare utsedd än"),
+        help_text=_("Krävs när kriteriet om läkarstöd är bockat."),
+    )
 
-    def __init__(self, *args, criteria=(), **kwargs):
+    def __init__(self, *args, criteria=(), physicians=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["physician"].queryset = physicians if physicians is not None else get_user_model().objects.none()
+        self.fields["physician"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.criteria = list(criteria)
         for i, text in enumerate(self.criteria):
             self.fields[f"crit_{i}"] = forms.BooleanField(label=text, required=False)
@@ -38,7 +49,8 @@ class RequestForm(forms.Form):
         return [(self[f"crit_{i}"], self[f"crit_{i}_why"]) for i in range(len(self.criteria))]
 
     def other_fields(self):
-        return [self[n] for n in ("request_reason", "consent_method", "consent_given_by", "consent_relation")]
+        names = ("physician", "request_reason", "consent_method", "consent_given_by", "consent_relation")
+        return [self[n] for n in names]
 
     def clean(self):
         data = super().clean()
@@ -67,6 +79,7 @@ class RequestForm(forms.Form):
             "consent_method": d["consent_method"],
             "consent_given_by": d.get("consent_given_by", ""),
             "consent_relation": d.get("consent_relation", ""),
+            "physician": d.get("physician"),
         }
 
 

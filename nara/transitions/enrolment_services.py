@@ -62,6 +62,24 @@ def criteria_for(actor: Actor, person, on: dt.date | None = None) -> list[str]:
     return list(agreement.home_health_criteria) if agreement else []
 
 
+def is_physician_support(criterion: str) -> bool:
+    """The agreement's criterion that läkarstöd is arranged ("Läkarstöd från vårdcentralen är ordnat (namngiven
+    läkare)" in the demo): ticking it says a physician is named, so the request names the physician."""
+    return "läkarstöd" in criterion.casefold()
+
+
+def request_physician_unit(actor: Actor, person) -> Unit | None:
+    """The vårdcentral that gives läkarstöd: the requesting vårdcentral, or for a ward the person's own."""
+    unit = _actor_unit(actor)
+    return unit if unit.kind == Unit.Kind.HEALTH_CENTRE else person.listed_unit
+
+
+def request_physicians(actor: Actor, person):
+    """The physicians a request may name (those of request_physician_unit)."""
+    unit = request_physician_unit(actor, person)
+    return physicians_of(unit.pk if unit else None)
+
+
 def _actor_unit(actor: Actor) -> Unit:
     return Unit.objects.select_related("organisation").get(pk=actor.unit_id)
 
@@ -131,7 +149,8 @@ def request_enrolment(actor: Actor, person_id, data: dict, context: str) -> Home
     """A vårdcentral or ward asks the municipality to enrol the person in hemsjukvård.
 
     data: criteria (list of {"criterion", "met", "explanation"} covering every agreement criterion),
-    request_reason, consent_method (Consent.Method) and for a representative consent_given_by/consent_relation.
+    request_reason, consent_method (Consent.Method) and for a representative consent_given_by/consent_relation,
+    physician (a physician at the vårdcentral; needed when the läkarstöd criterion is ticked).
     """
     access = gate.require_write(actor, person_id, Capability.PERSON_DATA, context)
     person = access.person
@@ -162,6 +181,12 @@ def request_enrolment(actor: Actor, person_id, data: dict, context: str) -> Home
         field_errors["criteria"] = errors
     if not reason:
         field_errors["request_reason"] = [_("Skriv skälet till begäran.")]
+    physician_unit = request_physician_unit(actor, person)
+    physician = data.get("physician")
+    if physician is not None and not request_physicians(actor, person).filter(pk=physician.pk).exists():
+        field_errors["physician"] = [_("Välj en läkare som arbetar på vårdcentralen.")]
+    elif physician is None and any(c["met"] and is_physician_support(c["criterion"]) for c in checklist):
+        field_errors["physician"] = [_("Kriteriet om läkarstöd är bockat: välj den ansvariga läkaren.")]
     if field_errors:
         raise ValidationError(field_errors)
     method = data.get("consent_method") or ""
@@ -185,7 +210,8 @@ def request_enrolment(actor: Actor, person_id, data: dict, context: str) -> Home
         criteria_met=checklist,
         request_reason=reason,
         home_health_unit=municipality_home_health_unit(person.pk, person.municipality_id, today),
-        physician_unit=unit if unit.kind == Unit.Kind.HEALTH_CENTRE else person.listed_unit,
+        physician_unit=physician_unit,
+        physician=physician,
     )
     enrolment.stamp(actor)
     enrolment.save()
@@ -271,6 +297,8 @@ def plan_visit(actor: Actor, enrolment_id, planned_on: dt.date, note: str, conte
     _require_status(enrolment, EnrolmentStatus.ENROLLED)
     if planned_on is None:
         raise ValidationError({"planned_on": [_("Ange datum för läkarbesöket.")]})
+    if planned_on < timezone.localdate():
+        raise ValidationError({"planned_on": [_("Dagen har redan passerat: planera besöket i dag eller senare.")]})
     visit = PhysicianVisit.objects.create(
         enrolment=enrolment, planned_on=planned_on, note=(note or "").strip()
     )

@@ -40,7 +40,11 @@ def enrolment(request, person_id):
 def enrolment_request(request, person_id):
     actor = request.actor
     context = selectors.person_page(actor, person_id, CTX_REQUEST)
-    form = RequestForm(request.POST or None, criteria=context["criteria"])
+    form = RequestForm(
+        request.POST or None,
+        criteria=context["criteria"],
+        physicians=services.request_physicians(actor, context["person"]),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             record = services.request_enrolment(actor, person_id, form.service_data(), CTX_REQUEST)

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from nara.plans.models import SipMeeting
 from tests.plans import builders as b
 from tests.world import build
 
@@ -128,6 +129,10 @@ def test_sip_story(page, live_server, login, axe_check, w):
     page.get_by_label("Huvudman med övergripande ansvar").select_option(label="Västra Götalandsregionen")
     page.get_by_label("Samordnare").select_option(index=1)
     page.get_by_role("button", name="Spara", exact=True).click()
+    # The plan is fixed together at the SIP meeting: before the meeting has been held the page says so.
+    assert "Planen fastställs på SIP-mötet" in page.locator("main").inner_text()
+    SipMeeting.objects.filter(sip__person=w.person).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    page.reload()
     page.get_by_role("button", name="Fastställ planen").click()
     assert "Planen är fastställd." in page.locator(".messages").inner_text()
     assert page.get_by_test_id("sip-status").inner_text() == "Plan fastställd"

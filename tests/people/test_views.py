@@ -169,3 +169,23 @@ def test_no_url_pattern_takes_a_personnummer():
     walk(get_resolver())
     assert patterns
     assert not [p for p in patterns if re.search(r"pnr|personnummer|ssn", p)]
+
+
+@pytest.mark.parametrize("phone, message", [
+    ("abc", "Telefonnumret får bara innehålla siffror"),
+    ("12 34", "Telefonnumret har för få siffror"),
+])
+def test_a_phone_number_that_is_no_number_is_refused_on_the_field(client, w, phone, message):
+    client.force_login(w.mark_nurse)
+    url = reverse("people:records", args=[w.person.pk, "narstaende"])
+    response = client.post(url, {"name": "Eva Lindqvist", "relation": "dotter", "phone": phone})
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
+    assert response.context["form"].errors["phone"]
+    assert not Relative.objects.filter(name="Eva Lindqvist").exists()
+    # Changing a relative's number the same way keeps the old one.
+    edit = reverse("people:record_edit", args=[w.person.pk, "narstaende", w.relative.pk])
+    response = client.post(edit, {"name": "Karl Lindqvist", "relation": "son", "phone": phone,
+                                  "version": w.relative.version})
+    assert message in response.content.decode()
+    assert Relative.objects.get(pk=w.relative.pk).phone == "070-1740605"

@@ -179,7 +179,7 @@ def sip(w, consent=True, with_mark=True, plan=False, user=None):
     from django.utils import timezone
 
     from nara.plans import sip_services as s
-    from nara.plans.models import SipParticipant
+    from nara.plans.models import SipMeeting, SipParticipant
     from tests import factories as f
 
     vc = f.actor(user or w.vc_nurse)
@@ -203,6 +203,8 @@ def sip(w, consent=True, with_mark=True, plan=False, user=None):
         obj = s.send_invitation(
             vc, obj.pk, obj.version, {"kind": "planning", "starts_at": when, "place": "Hemma hos Astrid"}
         )
+        # Time passes and the meeting is held: the plan is fixed there (sip_rules.meeting_refusal).
+        SipMeeting.objects.filter(sip=obj).update(starts_at=timezone.now() - dt.timedelta(hours=1))
         obj = s.change_status(vc, obj.pk, obj.version, "mapping")
         obj = s.save_mapping(
             vc,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from nara.audit.models import AccessLogEntry
 from nara.transitions.models import EnrolmentStatus, HomeHealthEnrolment
@@ -139,7 +140,7 @@ def test_physician_and_visit_steps_on_the_page(client, w):
     )
     assert response.status_code == 302
     response = client.post(
-        detail, {"action": "visit", "visit-planned_on": "2026-12-03", "visit-note": "Hembesök"}
+        detail, {"action": "visit", "visit-planned_on": timezone.localdate().isoformat(), "visit-note": "Hembesök"}
     )
     assert response.status_code == 302
     visit = enrolment.physician_visits.get()
@@ -148,11 +149,11 @@ def test_physician_and_visit_steps_on_the_page(client, w):
         {
             "action": "visit_done",
             "visit_done-visit": visit.pk,
-            "visit_done-done_on": "2026-12-03",
+            "visit_done-done_on": timezone.localdate().isoformat(),
             "visit_done-note": "",
         },
     )
     assert response.status_code == 302
     visit.refresh_from_db()
-    assert visit.done_on == dt.date(2026, 12, 3)
+    assert visit.done_on == timezone.localdate()
     assert "Hembesök" in client.get(detail).content.decode()

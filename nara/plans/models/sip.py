@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nara.access.models import Consent
+from nara.core.validators import validate_phone
 from nara.directory.models import Organisation, Unit
 from nara.people.models import Person, PersonRecord, Relative
 
@@ -149,7 +150,7 @@ class SipParticipant(models.Model):
     )
     name = models.CharField(_("namn"), max_length=200, blank=True)
     role = models.CharField(_("roll"), max_length=100, blank=True)
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True, validators=[validate_phone])
     added_at = models.DateTimeField(_("tillagd"), default=timezone.now)
     removed_at = models.DateTimeField(_("borttagen"), null=True, blank=True)
 
