@@ -42,7 +42,12 @@ def sip_new(request, person_id):
         else:
             messages.success(request, _("SIP:en är påbörjad. Registrera personens samtycke som nästa steg."))
             return redirect("plans:sip_detail", person_id, sip.pk)
-    return render(request, "plans/sip/new.html", {"person": access.person, "access": access, "form": form})
+    existing = sip_selectors.open_sip_for(actor, access)
+    return render(
+        request,
+        "plans/sip/new.html",
+        {"person": access.person, "access": access, "form": form, "existing": existing},
+    )
 
 
 @require_GET

@@ -38,6 +38,18 @@ def test_start_sip_from_person_page(client, w):
     assert "Underlag" in page and "Utvärdering" in page and "Avslut" in page
 
 
+def test_start_page_offers_the_open_sip_instead_of_a_second(client, w):
+    sip = b.sip(w, plan=True)
+    client.force_login(w.vc_nurse)
+    url = reverse("plans:sip_new", args=[w.person.pk])
+    page = client.get(url).content.decode()
+    assert "Personen har redan en pågående SIP" in page and 'name="reason"' not in page
+    assert reverse("plans:sip_detail", args=[w.person.pk, sip.pk]) in page
+    r = client.post(url, {"reason": "Behöver hemtjänst och rehab"})  # a stale form posted anyway
+    assert r.status_code == 200 and "redan en pågående SIP" in r.content.decode()
+    assert Sip.objects.count() == 1
+
+
 def test_detail_and_print_are_logged(client, w):
     sip = b.sip(w, plan=True)
     client.force_login(w.mark_nurse)
