@@ -306,3 +306,21 @@ def test_open_person_for_admission_logs_the_admission_basis(w):
     assert logrows.written(since) == [logrows.person(w.person, CTX)]
     with pytest.raises(gate.AccessDenied):
         gate.open_person_for_admission(f.actor(w.outsider_nurse), w.person.pk, CTX)
+
+
+def test_filter_records_logs_each_shown_record_with_its_basis(w):
+    anna = f.actor(w.vc_nurse)
+    access = gate.open_person(anna, w.person.pk, CTX, log=False)
+    since = logrows.mark()
+    visible = gate.filter_records(anna, access, [w.fixed, w.relative], CTX)
+    assert visible.shown == [w.fixed] and [g.count for g in visible.hidden] == [1]
+    assert logrows.written(since, w.vc_nurse) == [logrows.record(w.fixed, Basis.OWN_ORG, CTX)]
+    consent(w)
+    access = gate.open_person(anna, w.person.pk, CTX, log=False)
+    since = logrows.mark()
+    gate.filter_records(anna, access, [w.fixed, w.relative], CTX, log=False)
+    assert logrows.written(since) == []
+    gate.filter_records(anna, access, [w.fixed, w.relative], CTX)
+    assert logrows.written(since) == logrows.expect(
+        logrows.record(w.fixed, Basis.OWN_ORG, CTX), logrows.record(w.relative, Basis.CONSENT, CTX)
+    )
