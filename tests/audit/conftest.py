@@ -1,8 +1,10 @@
 """Shared data for the audit tests: two organisations, a manager and a nurse, persons and log rows."""
 import datetime as dt
+import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from nara.audit.basis import Basis
@@ -16,13 +18,32 @@ def _fast_passwords(settings):
 
 
 def entry(actor, person, *, at=None, action=Action.READ, basis=Basis.OWN_ORG, record_type="people.person"):
-    """Insert one log row with a chosen time (bulk_create: a plain INSERT, which the guards allow)."""
+    """Insert one log row with a chosen time: a plain INSERT at "now", or a historical row through
+    restore_rows (the database refuses backdated rows from anyone else)."""
     row = AccessLogEntry(
         logged_at=at or timezone.now(), user_id=actor.user_id, user_name=actor.display_name,
         unit_id=actor.unit_id, unit_name=actor.unit_name, org_name=actor.org_name, person_id=person.pk,
         action=action, record_type=record_type, record_id="1", basis=basis,
     )
-    return AccessLogEntry.objects.bulk_create([row])[0]
+    if at is None:
+        return AccessLogEntry.objects.bulk_create([row])[0]
+    return restore_rows([row])[0]
+
+
+def restore_rows(rows: list[AccessLogEntry]) -> list[AccessLogEntry]:
+    """Insert historical rows the way a data-only restore of a backup does: with the insert guard
+    (migration 0004) lifted for this one statement, inside one transaction that puts it back, so every other
+    INSERT, the application's included, stays guarded. Not available to the application: it lives in the
+    tests, and needs the right to drop triggers, which the application never uses."""
+    guards = importlib.import_module("nara.audit.migrations.0004_insert_guards")
+    install, remove = guards.STATEMENTS[connection.vendor]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in remove:
+            cursor.execute(sql)
+        created = AccessLogEntry.objects.bulk_create(rows)
+        for sql in install:
+            cursor.execute(sql)
+    return created
 
 
 def ago(**kwargs):
