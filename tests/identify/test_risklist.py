@@ -299,7 +299,7 @@ def test_decision_recorded_logged_and_shown_on_the_list(client, s):
 def test_invalid_decision_is_refused_with_a_message(client, s):
     client.force_login(s.w.vc_nurse)
     response = client.post(reverse("identify:person", args=[s.w.person.pk]), {"decision": "nope"})
-    assert response.status_code == 200 and "Välj ett giltigt alternativ" in response.content.decode()
+    assert response.status_code == 200 and "Välj ett av alternativen i listan." in response.content.decode()
     assert not RiskDecision.objects.exists()
 
 
