@@ -4,7 +4,6 @@ No personnummer or pseudonym ever appears in a URL: rows not yet in the register
 persons by their opaque id; the only query parameters are the criterion filter and the page number.
 """
 
-import csv
 import io
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nara.access import gate
+from nara.core import csv_safe
 from nara.identify import decisions, linking, selectors
 from nara.identify.forms import DecisionForm, FilterForm, OpenRowForm
 
@@ -89,7 +89,7 @@ def export(request):
     result, rows = selectors.export_rows(request.actor, request.POST.get("kriterium", "")[:100] or None)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_safe.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([str(c) for c in CSV_COLUMNS])
     for r in rows:
         d = r.last_decision

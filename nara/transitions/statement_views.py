@@ -1,7 +1,5 @@
 """Views for the monthly statement of payment days per municipality: page, print (A4), CSV and closing."""
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nara.audit.models import Action
+from nara.core import csv_safe
 from nara.transitions import statement_selectors as selectors
 from nara.transitions import statement_services as services
 
@@ -102,7 +101,7 @@ def statement_csv(request, municipality_id, month):
     name = f"betalningsansvar-{ctx['municipality'].municipality_code or municipality_id}-{month:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_safe.writer(response, delimiter=";")
     writer.writerow(CSV_HEADER)
     writer.writerows(csv_rows(ctx["lines"]))
     t = ctx["totals"]
