@@ -13,6 +13,7 @@ from nara.access.forms import (
     WithdrawForm,
 )
 from nara.access.models import Block
+from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 
 
@@ -40,7 +41,8 @@ def consent_edit(request, person_id, pk):
     actor = request.actor
     access, consent = selectors.consent_to_change(actor, person_id, pk)
     # Another organisation the consent names may only withdraw it; only the recording one changes it.
-    form = ConsentForm(request.POST or None, instance=consent, actor=actor) if consent.may_change else None
+    changing = request.method == "POST" and "withdraw" not in request.POST
+    form = ConsentForm(request.POST if changing else None, instance=consent, actor=actor) if consent.may_change else None
     withdraw = WithdrawForm(initial={"version": consent.version}) if consent.may_withdraw else None
     if request.method == "POST":
         try:
@@ -56,19 +58,20 @@ def consent_edit(request, person_id, pk):
                 messages.success(request, _("Ändringen är sparad."))
                 return redirect("access:consents", person_id)
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
+            conflicts.keep_input(withdraw if "withdraw" in request.POST else form, consent, exc)
     return render(request, "access/consent_edit.html", {
-        "person": access.person, "consent": consent, "form": form, "withdraw": withdraw})
+        "person": access.person, "consent": consent, "form": form, "withdraw": withdraw},
+        status=conflicts.status(form, withdraw))
 
 
 @require_http_methods(["GET", "POST"])
 def blocks(request, person_id):
     actor = request.actor
-    form = BlockForm(request.POST or None)
+    form = BlockForm(request.POST if request.method == "POST" and "lift" not in request.POST else None)
+    lift = LiftForm(request.POST) if request.method == "POST" and "lift" in request.POST else None
     if request.method == "POST":
         try:
-            if "lift" in request.POST:
-                lift = LiftForm(request.POST)
+            if lift is not None:
                 block_id = request.POST.get("block", "")
                 if lift.is_valid() and block_id.isdigit():
                     block = get_object_or_404(Block, pk=block_id, person_id=person_id)
@@ -81,9 +84,14 @@ def blocks(request, person_id):
                 messages.success(request, _("Spärren är registrerad."))
                 return redirect("access:blocks", person_id)
         except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
+            conflicts.keep_input(lift, block, exc)
     access, rows = selectors.blocks(actor, person_id)
-    return render(request, "access/blocks.html", {"person": access.person, "rows": rows, "form": form})
+    return render(
+        request,
+        "access/blocks.html",
+        {"person": access.person, "rows": rows, "form": form, "lift": lift},
+        status=conflicts.status(lift),
+    )
 
 
 @require_http_methods(["GET", "POST"])

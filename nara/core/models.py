@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ConcurrentEditError(Exception):
-    """Someone else saved the record after this user opened it."""
+    """Someone else saved the record after this user opened it (views answer it with nara.core.conflicts)."""
 
     message = _(
-        "Någon annan har ändrat uppgiften medan du hade den öppen. Ladda om sidan och gör ändringen igen."
+        "Någon annan har ändrat uppgiften medan du hade den öppen, så din ändring är inte sparad. "
+        "Det som nu är sparat visas på sidan och dina uppgifter finns kvar. "
+        "Kontrollera och spara igen om din ändring fortfarande behövs."
     )
 
 

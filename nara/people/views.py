@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nara.access import gate
+from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 from nara.people import selectors, services
 from nara.people.forms import CareTeamForm, FixedContactForm, RelativeForm, SearchForm
@@ -96,7 +97,7 @@ def record_edit(request, person_id, slug, pk):
                 messages.success(request, _("Ändringen är sparad."))
                 return redirect("people:records", person_id, slug)
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
+            conflicts.keep_input(form, record, exc)
     return render(
         request,
         "people/record_edit.html",
@@ -108,4 +109,5 @@ def record_edit(request, person_id, slug, pk):
             "title": selectors.RECORD_KINDS[kind][1],
             "can_remove": kind == "relatives",
         },
+        status=conflicts.status(form),
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from nara.access import gate
 from nara.audit.models import Action
+from nara.core import conflicts
 from nara.core.forms import add_validation_errors
 from nara.core.models import ConcurrentEditError
 from nara.plans import assessment_selectors as selectors
@@ -45,6 +46,7 @@ def _cfs_form_page(request, context, form, title, record=None):
         request,
         "plans/assessments/cfs_form.html",
         {**context, "form": form, "title": title, "record": record},
+        status=conflicts.status(form),
     )
 
 
@@ -92,7 +94,7 @@ def cfs_edit(request, person_id, pk):
         try:
             services.change_cfs(actor, record, form, _expected_version(request), "plans:cfs_edit")
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
+            conflicts.keep_input(form, record, exc)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -178,7 +180,7 @@ def assessment_edit(request, person_id, key, pk):
                 "plans:assessment_edit",
             )
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
+            conflicts.keep_input(form, record, exc, initial=AssessmentForm.initial_from)
         else:
             messages.success(request, _("Ändringen är sparad."))
             return redirect("plans:assessment_detail", person_id, key, pk)
@@ -186,4 +188,5 @@ def assessment_edit(request, person_id, key, pk):
         request,
         "plans/assessments/form.html",
         {"person": access.person, "access": access, "template": template, "form": form, "record": record},
+        status=conflicts.status(form),
     )

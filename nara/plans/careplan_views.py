@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from nara.access import gate
 from nara.audit.models import Action
+from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 from nara.plans import careplan_selectors as selectors
 from nara.plans import careplan_services as services
@@ -86,18 +87,20 @@ def care_plan_detail(request, person_id, pk):
     access = gate.open_person(actor, person_id, context)
     plan = selectors.care_plan(actor, access, pk, context)
     may_change = gate.may_change_record(actor, plan) and services.may_decide_plan(actor, plan.kind)
+    status = 200
     if request.method == "POST" and "reviewed" in request.POST:
         try:
             services.mark_palliative_reviewed(actor, plan, expected_version(request), context)
             messages.success(request, _("Planen är markerad som genomgången. Nästa översyn är inlagd."))
             return redirect("plans:careplan_detail", person_id, plan.pk)
         except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
+            status = conflicts.tell(request, exc)
             plan = selectors.care_plan(actor, access, pk, context)
     return render(
         request,
         "plans/careplans/detail.html",
         {"person": access.person, "plan": plan, "may_change": may_change and not plan.ended_on},
+        status=status,
     )
 
 
@@ -133,11 +136,12 @@ def care_plan_edit(request, person_id, pk):
             messages.success(request, _("Ändringen är sparad."))
             return redirect("plans:careplan_detail", person_id, plan.pk)
     except ConcurrentEditError as exc:
-        (end_form if ending else form).add_error(None, str(exc))
+        conflicts.keep_input(end_form if ending else form, plan, exc)
     return render(
         request,
         "plans/careplans/edit.html",
         {"person": access.person, "plan": plan, "form": form, "end_form": end_form},
+        status=conflicts.status(form, end_form),
     )
 
 
@@ -179,7 +183,7 @@ def limitation_detail(request, person_id, pk):
             messages.success(request, _("Beslutet är upphävt."))
             return redirect("plans:careplans", person_id)
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
+            conflicts.keep_input(form, limitation, exc)
     return render(
         request,
         "plans/careplans/limitation_detail.html",
@@ -189,6 +193,7 @@ def limitation_detail(request, person_id, pk):
             "active": selectors.is_active_limitation(limitation, access.now.date()),
             "form": form if may_revoke else None,
         },
+        status=conflicts.status(form),
     )
 
 
@@ -220,9 +225,12 @@ def care_request_edit(request, person_id):
             messages.success(request, _("Den förberedda vårdbegäran är uppdaterad."))
             return redirect("plans:care_request", person_id)
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
+            conflicts.keep_input(form, part, exc)
     return render(
-        request, "plans/care_request/edit.html", {"person": access.person, "form": form, "part": part}
+        request,
+        "plans/care_request/edit.html",
+        {"person": access.person, "form": form, "part": part},
+        status=conflicts.status(form),
     )
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from nara.access import gate
 from nara.audit.models import Action
+from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 from nara.plans import contract_selectors as selectors
 from nara.plans import contract_services as services
@@ -79,11 +80,12 @@ def contract_edit(request, person_id, pk):
             messages.success(request, _("Ändringen är sparad."))
             return redirect("plans:contracts", person_id)
     except ConcurrentEditError as exc:
-        (end_form if ending else form).add_error(None, str(exc))
+        conflicts.keep_input(end_form if ending else form, contract, exc)
     return render(
         request,
         "plans/contracts/form.html",
         {"person": access.person, "form": form, "end_form": end_form, "contract": contract},
+        status=conflicts.status(form, end_form),
     )
 
 

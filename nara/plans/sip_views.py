@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nara.access import gate
+from nara.core import conflicts
 from nara.core.converters import parse_id
 from nara.core.models import ConcurrentEditError
 from nara.plans import sip_access, sip_forms, sip_rules, sip_selectors, sip_services, sip_snapshot
@@ -380,8 +381,7 @@ def sip_part(request, person_id, pk, part):
                 try:
                     message = handler.save(name, posted)
                 except ConcurrentEditError as exc:
-                    posted.add_error(None, str(exc))
-                    conflict = True
+                    conflicts.keep_input(posted, sip, exc)
                 except SipRefused as exc:
                     posted.add_error(None, exc.message)
                 else:
@@ -389,10 +389,11 @@ def sip_part(request, person_id, pk, part):
                     url = reverse("plans:sip_detail", args=[person_id, pk])
                     return redirect(f"{url}#{handler.anchor}")
             # Shown again: the user's input stays; the version becomes the one saved now so that the next save is
-            # checked against what the user has now seen.
+            # checked against what the user has now seen (conflicts.keep_input does the same after a conflict).
             sip.refresh_from_db()
             posted.data = posted.data.copy()
             posted.data["version"] = sip.version
+            conflict = conflicts.status(posted) == conflicts.CONFLICT
     return render(
         request,
         "plans/sip/part.html",
@@ -411,5 +412,5 @@ def sip_part(request, person_id, pk, part):
             "can_write": sip_access.write_refusal(actor, access, sip) is None and sip.is_open,
             "plan_editable": sip_rules.plan_editable(sip.status),
         },
-        status=409 if conflict else (400 if posted is not None else 200),
+        status=conflicts.CONFLICT if conflict else (400 if posted is not None else 200),
     )

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 from nara.transitions import agreement_selectors as selectors
 from nara.transitions import agreement_services as services
@@ -65,8 +66,13 @@ def agreement_edit(request, pk):
             messages.success(request, _("Ändringen är sparad."))
             return redirect("transitions:agreement_detail", pk)
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
-    return render(request, "transitions/agreements/form.html", {"form": form, "agreement": agreement})
+            conflicts.keep_input(form, agreement, exc)
+    return render(
+        request,
+        "transitions/agreements/form.html",
+        {"form": form, "agreement": agreement},
+        status=conflicts.status(form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,5 +136,10 @@ def day_price_edit(request, pk):
             messages.success(request, _("Ändringen är sparad."))
             return redirect("transitions:day_prices")
         except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
-    return render(request, "transitions/agreements/day_price_form.html", {"form": form, "price": price})
+            conflicts.keep_input(form, price, exc, field="updated", token=lambda p: p.updated_at.isoformat())
+    return render(
+        request,
+        "transitions/agreements/day_price_form.html",
+        {"form": form, "price": price},
+        status=conflicts.status(form),
+    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nara.access import gate
+from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 from nara.transitions import case_forms, case_rules, case_selectors, case_services
 from nara.transitions.case_services import CaseRefused
@@ -217,20 +218,18 @@ def case_step(request, person_id, pk, step):
         except CaseRefused as exc:
             form.add_error(None, exc.message)
         except ConcurrentEditError as exc:
-            # Show what is saved now; keep the user's input, with the current version so a resend can succeed.
+            # Show what is saved now (the page again); the user's input stays, with the version saved now.
             ctx = case_selectors.case_page(actor, person_id, pk, context=context)
-            data = request.POST.copy()
-            data["version"] = str(ctx["case_version"])
-            form = s.make_form(data, ctx, step)
+            form = s.make_form(request.POST, ctx, step)
             form.is_valid()
-            form.add_error(None, str(exc))
+            conflicts.keep_input(form, ctx["case"], exc)
         else:
             messages.success(request, str(DONE[s.rule]))
             if request.POST.get("next") == "inbox":
                 return redirect("transitions:case_inbox")
             return redirect("transitions:case_detail", person_id, pk)
     ctx.update(form=form, step=s, slug=step, refusal=_refusal(s, ctx))
-    return render(request, "transitions/case/step.html", ctx)
+    return render(request, "transitions/case/step.html", ctx, status=conflicts.status(form))
 
 
 def _refusal(s: Step, ctx) -> str | None:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from nara.core import conflicts
 from nara.core.forms import add_validation_errors
 from nara.core.models import ConcurrentEditError
 from nara.directory.roles import Capability
@@ -129,13 +130,18 @@ def enrolment_detail(request, person_id, pk):
             try:
                 message = _run(actor, action, form, pk)
             except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
+                conflicts.keep_input(form, context["enrolment"], exc)
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
                 messages.success(request, message)
                 return redirect("transitions:enrolment_detail", person_id, pk)
-    return render(request, "transitions/enrolment/detail.html", {**context, "forms": forms})
+    return render(
+        request,
+        "transitions/enrolment/detail.html",
+        {**context, "forms": forms},
+        status=conflicts.status(*forms.values()),
+    )
 
 
 def enrolment_register(request):

@@ -234,7 +234,7 @@ def test_concurrent_edit_is_detected_and_input_kept(anna, w):
     )
     body = response.content.decode()
     assert (
-        response.status_code == 200 and "Någon annan har ändrat uppgiften" in body and "Min ändring" in body
+        response.status_code == 409 and "Någon annan har ändrat uppgiften" in body and "Min ändring" in body
     )
     assert FrailtyAssessment.objects.get().score == 5
     response = anna.post(

@@ -173,7 +173,7 @@ def test_concurrent_edit_is_detected_and_input_kept(client):
     other.save_checked(plan.version)
     response = client.post(url, data)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Någon annan har ändrat uppgiften" in body and "Min ändring" in body
     plan.refresh_from_db()
     assert plan.plan == "Den andras ändring"

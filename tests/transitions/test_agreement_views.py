@@ -63,7 +63,7 @@ def test_manager_creates_and_edits_an_agreement(client):
     assert agreement.days_after_notice == 5 and agreement.version == 2
     response = client.post(edit, agreement_data(w, days_after_notice="7", version=1))
     body = response.content.decode()
-    assert response.status_code == 200 and 'value="7"' in body
+    assert response.status_code == 409 and 'value="7"' in body
     agreement.refresh_from_db()
     assert agreement.days_after_notice == 5
 
@@ -133,7 +133,7 @@ def test_day_prices(client):
     edit = reverse("transitions:day_price_edit", args=[price.pk])
     stale = "2000-01-01T00:00:00+00:00"
     response = client.post(edit, {"year": "2026", "price": "9950", "updated": stale})
-    assert response.status_code == 200
+    assert response.status_code == 409
     price.refresh_from_db()
     assert price.price == 9900
     response = client.post(edit, {"year": "2026", "price": "9950", "updated": price.updated_at.isoformat()})

@@ -66,7 +66,7 @@ def test_request_then_municipality_decides(client, w):
         "decide-home_health_unit": w.hsv.pk,
     }
     response = client.post(detail, stale)
-    assert response.status_code == 200 and "Uppfyller kriterierna" in response.content.decode()
+    assert response.status_code == 409 and "Uppfyller kriterierna" in response.content.decode()
     response = client.post(detail, {**stale, "decide-version": enrolment.version})
     assert response.status_code == 302
     enrolment.refresh_from_db()
