@@ -27,13 +27,18 @@ from nara.people.models import Person
 
 
 class AccessDenied(PermissionDenied):
-    """Raised with the reason the user is shown (never the personnummer)."""
+    """Raised with the reason the user is shown (never the personnummer).
 
-    def __init__(self, reason: str, person_id=None, blocked: bool = False):
+    `person_id` is the person the refusal concerns, as far as the raiser knows (it may come from the URL and name
+    no existing person); `record` the record refused, if one. Both go to the denial's log row (`log_denied`).
+    """
+
+    def __init__(self, reason: str, person_id=None, blocked: bool = False, record=None):
         super().__init__(reason)
         self.reason = reason
         self.person_id = person_id
         self.blocked = blocked
+        self.record = record
 
 
 def now_local() -> dt.datetime:
@@ -287,6 +292,35 @@ def log_register_records(actor: Actor, access: PersonAccess, records, context: s
         audit.record_many(actor, entries, Action.READ, context)
 
 
+def denied_reason(denied: PermissionDenied) -> str:
+    """What the user is told: the gate's reason, or for a plain PermissionDenied (a page the role may not open)
+    the 403 page's sentence."""
+    return getattr(denied, "reason", "") or _("Du har inte behörighet till den här sidan under ditt nuvarande uppdrag.")
+
+
+def log_denied(actor: Actor, denied: PermissionDenied, context: str) -> None:
+    """The one access-log row of a refused attempt (written where the refusal becomes the 403 page, after the
+    request's transaction has been rolled back): who, unit, the person, the record if the refusal named one,
+    `context` (the request) and the reason shown. The person only when the id names an existing person: a made-up
+    id in a URL is logged without person, as is a refusal that named none."""
+    person_id = getattr(denied, "person_id", None)
+    if person_id is not None:
+        try:
+            if not Person.objects.filter(pk=person_id).exists():
+                person_id = None
+        except (ValidationError, ValueError):
+            person_id = None
+    record = getattr(denied, "record", None)
+    audit.record_denied(
+        actor,
+        person_id,
+        denied_reason(denied),
+        context,
+        record._meta.label_lower if record is not None else "",
+        record.pk if record is not None else None,
+    )
+
+
 def may_see_person(actor: Actor, person_id, now=None) -> bool:
     """Whether the actor may see the person at all (nothing is logged: the caller shows nothing yet)."""
     now = now or now_local()
@@ -369,7 +403,8 @@ def may_change_record(actor: Actor, record) -> bool:
 def require_own_record(actor: Actor, record) -> None:
     if not may_change_record(actor, record):
         raise AccessDenied(
-            _("Uppgiften är registrerad av en annan huvudman och kan bara ändras där."), record.person_id
+            _("Uppgiften är registrerad av en annan huvudman och kan bara ändras där."), record.person_id,
+            record=record,
         )
 
 

@@ -1,10 +1,29 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from nara.access import gate
 from nara.access.gate import AccessDenied
+from nara.core import personnummer
+
+
+def request_context(request) -> str:
+    """What was attempted, for the denial's log row: method, URL name and the URL's other ids (the person is the
+    row's own column). Redacted: a path segment could be a personnummer typed into the address bar."""
+    match = request.resolver_match
+    parts = [request.method or ""]
+    if match is not None:
+        parts.append(match.view_name)
+        parts.extend(f"{key}={value}" for key, value in match.kwargs.items() if key != "person_id")
+    return personnummer.redact(" ".join(p for p in parts if p))[:100]
 
 
 class AccessDeniedMiddleware:
-    """Turns AccessDenied into a page that says why (never echoing a personnummer)."""
+    """Turns AccessDenied into a page that says why (never echoing a personnummer), and logs every refusal.
+
+    Every PermissionDenied of a signed-in user's request leaves one access-log row (gate.log_denied): this is
+    the one place where a refusal becomes the 403 answer, and it runs after the view's transactions have been
+    rolled back, so the row stays although nothing the request did is kept.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,8 +32,12 @@ class AccessDeniedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if not isinstance(exception, PermissionDenied):
+            return None
+        actor = getattr(request, "actor", None)
+        if actor is not None:
+            gate.log_denied(actor, exception, request_context(request))
         if isinstance(exception, AccessDenied):
-            actor = getattr(request, "actor", None)
             return render(
                 request,
                 "access/denied.html",
@@ -27,4 +50,4 @@ class AccessDeniedMiddleware:
                 },
                 status=403,
             )
-        return None
+        return None  # a plain PermissionDenied: Django's 403 page (nara.core.views.forbidden)

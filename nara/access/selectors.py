@@ -32,12 +32,13 @@ def consent_to_change(actor: Actor, person_id, pk) -> tuple[gate.PersonAccess, C
     services.may_withdraw); `consent.may_change` and `consent.may_withdraw` tell the page which."""
     from nara.access import services
 
-    access = gate.open_person(actor, person_id, "access:consent:edit")
+    access = gate.open_person(actor, person_id, "access:consent:edit", log=False)
     consent = get_object_or_404(Consent.objects.prefetch_related("source_orgs"), pk=pk, person=access.person)
     consent.may_change = gate.may_change_record(actor, consent) and consent.withdrawn_at is None
     consent.may_withdraw = services.may_withdraw(actor, consent)
     if not (consent.may_change or consent.may_withdraw):
-        gate.require_own_record(actor, consent)
+        gate.require_own_record(actor, consent)  # refused: the 403 page shows nothing, its denial row is all
+    gate.log_persons(actor, [access], "access:consent:edit")
     audit.record(actor, access.person.pk, Action.READ, "access.consent", consent.pk, access.basis,
                  "access:consent:edit")
     return access, consent

@@ -83,7 +83,8 @@ class LogFilterForm(PeriodForm):
                               choices=[("", _("Alla åtkomstgrunder")), *Basis.choices],
                               error_messages={"invalid_choice": _("Välj en åtkomstgrund i listan.")})
     quick = forms.ChoiceField(required=False, widget=forms.HiddenInput,
-                              choices=[("", ""), (selectors.QUICK_EMERGENCY, ""), (selectors.QUICK_LAST_DAY, "")])
+                              choices=[("", ""), (selectors.QUICK_EMERGENCY, ""), (selectors.QUICK_LAST_DAY, ""),
+                                       (selectors.QUICK_DENIED, "")])
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,8 @@ class Action(models.TextChoices):
     PRINT = "print", _("Utskrift")
     EXPORT = "export", _("Export")
     EMERGENCY = "emergency", _("Nödåtkomst")
+    # A refused attempt (the 403 page): nothing was shown, but the log review must see who tried what.
+    DENIED = "denied", _("Nekad åtkomst")
 
 
 class AppendOnlyError(Exception):
@@ -44,13 +46,17 @@ class AccessLogEntry(models.Model):
     unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     unit_name = models.CharField(_("enhet"), max_length=200)
     org_name = models.CharField(_("huvudman"), max_length=200)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # Empty only for a denied attempt that named no existing person (a made-up id, a page without a person).
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                               null=True, blank=True)
     action = models.CharField(_("åtgärd"), max_length=20, choices=Action.choices)
     record_type = models.CharField(_("uppgiftstyp"), max_length=60)
     record_id = models.CharField(_("uppgifts-id"), max_length=64, blank=True)
     basis = models.CharField(_("åtkomstgrund"), max_length=20)
     context = models.CharField(_("sammanhang"), max_length=100, blank=True,
                                help_text=_("Vyn eller tjänsten som gjorde åtkomsten."))
+    reason = models.CharField(_("skäl till nekandet"), max_length=300, blank=True,
+                              help_text=_("Bara för nekade försök: skälet som användaren fick se."))
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -83,6 +89,10 @@ class AccessLogEntry(models.Model):
     @property
     def is_emergency(self) -> bool:
         return self.action == Action.EMERGENCY or self.basis == Basis.EMERGENCY
+
+    @property
+    def is_denied(self) -> bool:
+        return self.action == Action.DENIED
 
 
 class SpotCheck(models.Model):

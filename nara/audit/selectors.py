@@ -24,6 +24,7 @@ from nara.people.models import Person
 
 QUICK_EMERGENCY = "emergency"
 QUICK_LAST_DAY = "last_day"
+QUICK_DENIED = "denied"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def filtered_log(actor: Actor, filters: LogFilters, now: dt.datetime | None = No
         qs = qs.filter(basis=filters.basis)
     if filters.quick == QUICK_EMERGENCY:
         qs = qs.filter(Q(action=Action.EMERGENCY) | Q(basis=Basis.EMERGENCY))
+    elif filters.quick == QUICK_DENIED:
+        qs = qs.filter(action=Action.DENIED)
     elif filters.quick == QUICK_LAST_DAY:
         since = (now or timezone.now()) - dt.timedelta(days=1)
         qs = qs.filter(unit_id__in=my_unit_ids(actor), logged_at__gte=since)
@@ -108,6 +111,8 @@ def describe(actor: Actor, filters: LogFilters) -> str:
     parts = []
     if filters.quick == QUICK_EMERGENCY:
         parts.append(_("Nödåtkomster"))
+    elif filters.quick == QUICK_DENIED:
+        parts.append(_("Nekade försök"))
     elif filters.quick == QUICK_LAST_DAY:
         parts.append(_("Mina enheters senaste dygn"))
     if filters.person_id:
@@ -150,9 +155,12 @@ def extract_rows(actor: Actor, person_id, date_from=None, date_to=None) -> list[
     """Which units accessed the person's data and when, one row per unit, action and minute, oldest first.
 
     A single page view can log many records; folding them per minute keeps the extract readable for the person.
+    Denied attempts are left out: nothing was shown, so they are no access to the person's data (the log review
+    shows them).
     """
     rows = (
-        reviewable(actor).filter(person_id=person_id).filter(_period_q(date_from, date_to))
+        reviewable(actor).filter(person_id=person_id).exclude(action=Action.DENIED)
+        .filter(_period_q(date_from, date_to))
         .annotate(minute=TruncMinute("logged_at", tzinfo=timezone.get_current_timezone()))
         .values("minute", "unit_name", "org_name", "action")
         .annotate(n=Count("id"))

@@ -34,6 +34,15 @@ def record(actor: Actor, person_id, action: str, record_type: str, record_id=Non
     _row(actor, person_id, action, record_type, record_id, basis, context, timezone.now()).save()
 
 
+def record_denied(actor: Actor, person_id, reason: str, context: str, record_type: str = "", record_id=None) -> None:
+    """A refused attempt: who (user, unit), which person (None when none existing was named), what (the record
+    if the refusal named one; `context` says the request) and the reason the user was shown. Never a
+    personnummer: the reason is the gate's text and the caller redacts the context."""
+    row = _row(actor, person_id, Action.DENIED, record_type, record_id, "", context, timezone.now())
+    row.reason = (reason or "")[:300]
+    row.save()
+
+
 def record_many(actor: Actor, entries: Iterable[tuple], action: str, context: str = "") -> int:
     """entries: (person_id, record_type, record_id, basis). One INSERT for a whole list page."""
     now = timezone.now()

@@ -72,15 +72,18 @@ def record_list(request, person_id, slug):
 def record_edit(request, person_id, slug, pk):
     kind = _kind(slug)
     actor = request.actor
-    access = gate.open_person(actor, person_id, f"people:{kind}:edit")
+    access = gate.open_person(actor, person_id, f"people:{kind}:edit", log=False)
     model = selectors.RECORD_KINDS[kind][0]
     record = get_object_or_404(
         model.objects.select_related("recorded_by_org"), pk=pk, person_id=access.person.pk
     )
-    visible = gate.filter_records(actor, access, [record], f"people:{kind}:edit")
+    visible = gate.filter_records(actor, access, [record], f"people:{kind}:edit", log=False)
     if not visible.shown:
         raise gate.AccessDenied(visible.hidden[0].reason, access.person.pk, visible.hidden[0].blocked)
     gate.require_own_record(actor, record)
+    # Refused above: the 403 page shows nothing of the person, so only its denial row is written.
+    gate.log_persons(actor, [access], f"people:{kind}:edit")
+    gate.log_records(actor, access, visible.shown, f"people:{kind}:edit")
     form = _form(kind, actor, request.POST or None, instance=record)
     if request.method == "POST":
         try:

@@ -51,13 +51,16 @@ def test_every_person_view_writes_log_rows(anna, w):
     assert AccessLogEntry.objects.filter(id__gt=0).count() == before + 1  # anna is lots for one person
 
 
-def test_denied_page_says_why_and_is_logged_nowhere(client, w):
+def test_denied_page_says_why_and_logs_only_the_denial(client, w):
+    """Nothing of the person was shown (no read row); the attempt itself is logged (tests/access/test_denied_logging)."""
     client.force_login(w.outsider_nurse)
-    before = AccessLogEntry.objects.count()
+    before = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = client.get(reverse("people:overview", args=[w.person.pk]))
     assert response.status_code == 403
     assert "Din enhet har ingen aktuell vårdrelation med personen." in response.content.decode()
-    assert AccessLogEntry.objects.count() == before
+    assert list(AccessLogEntry.objects.filter(pk__gt=before).values_list("action", "person_id")) == [
+        ("denied", w.person.pk)
+    ]
 
 
 def test_consent_makes_other_org_data_appear_and_withdrawal_hides_it(anna, w):
