@@ -31,6 +31,7 @@ class AccessDenied(PermissionDenied):
 
     `person_id` is the person the refusal concerns, as far as the raiser knows (it may come from the URL and name
     no existing person); `record` the record refused, if one. Both go to the denial's log row (`log_denied`).
+    The 403 page shows the person (an emergency-access link) only when the request's own path carried the same id.
     """
 
     def __init__(self, reason: str, person_id=None, blocked: bool = False, record=None):

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from nara.access import gate
 from nara.access.gate import AccessDenied
 from nara.core import personnummer
+from nara.directory.roles import Capability
 
 
 def request_context(request) -> str:
@@ -38,16 +39,27 @@ class AccessDeniedMiddleware:
         if actor is not None:
             gate.log_denied(actor, exception, request_context(request))
         if isinstance(exception, AccessDenied):
+            # Emergency access is offered only for the person whose page the user asked for: the id must be the
+            # one in the request's own path. The person a refusal names may come from a task, a case or a SIP
+            # number, and showing it would give a user without relationship the person's id (issue 11 item 9).
+            person_id = exception.person_id if _asked_for(request, exception.person_id) else None
             return render(
                 request,
                 "access/denied.html",
                 {
                     "reason": exception.reason,
-                    "person_id": exception.person_id,
+                    "person_id": person_id,
                     "may_emergency": bool(
-                        actor and actor.can("emergency") and exception.person_id and not exception.blocked
+                        actor and actor.can(Capability.EMERGENCY) and person_id and not exception.blocked
                     ),
                 },
                 status=403,
             )
         return None  # a plain PermissionDenied: Django's 403 page (nara.core.views.forbidden)
+
+
+def _asked_for(request, person_id) -> bool:
+    """Whether the request's path carried this person id (the user came from, or typed, that person's URL)."""
+    match = request.resolver_match
+    asked = match.kwargs.get("person_id") if match is not None else None
+    return person_id is not None and asked is not None and str(asked) == str(person_id)
