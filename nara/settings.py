@@ -1,10 +1,12 @@
 """Django settings for Nära. Everything a region changes comes from the environment (NARA_*, DATABASE_URL)."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # before the nara apps: its failed-sign-in receiver counts before ours logs (directory.signin)
     "nara.core",
     "nara.directory",
     "nara.people",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "nara.directory.middleware.AssignmentMiddleware",
     "nara.access.middleware.AccessDeniedMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked sign-in into the lock page (directory.signin)
 ]
 
 ROOT_URLCONF = "nara.urls"
@@ -100,13 +104,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Sign-in, sessions, headers (issue 11; docs/decisions.md "Sign-in and browser security") ---
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked username before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password policy for staff accounts: checked wherever a password is set through Django (changepassword,
+# createsuperuser, any password form). The demo's shared password is hashed directly and is not a staff password.
+NARA_PASSWORD_MIN_LENGTH = int(os.environ.get("NARA_PASSWORD_MIN_LENGTH", "12"))
+if NARA_PASSWORD_MIN_LENGTH < 12:
+    raise ImproperlyConfigured("NARA_PASSWORD_MIN_LENGTH below 12 is refused (docs/operator-guide.md).")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": NARA_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "directory:choose_assignment"
 LOGOUT_REDIRECT_URL = "login"
+
+# Lockout (django-axes): this many failed sign-ins for one username lock it for the cool-off, also for the right
+# password; by username only (a ward shares workstations and addresses), the same for names nobody has.
+NARA_LOGIN_FAILURE_LIMIT = int(os.environ.get("NARA_LOGIN_FAILURE_LIMIT", "5"))
+NARA_LOGIN_COOLOFF_MINUTES = int(os.environ.get("NARA_LOGIN_COOLOFF_MINUTES", "15"))
+if NARA_LOGIN_FAILURE_LIMIT < 1 or NARA_LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("NARA_LOGIN_FAILURE_LIMIT and NARA_LOGIN_COOLOFF_MINUTES must be at least 1.")
+AXES_FAILURE_LIMIT = NARA_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=NARA_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when the address is not a lockout parameter. On purpose: a ward's workstations, or a whole
+# municipality's network, reach us from one address; locking it would lock out every colleague (decisions.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True  # a few typing mistakes are forgotten once the right password is given
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time shown on the lock page holds
+AXES_USERNAME_CALLABLE = "nara.directory.signin.attempted_username"  # personnummer redacted
+AXES_LOCKOUT_CALLABLE = "nara.directory.signin.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]  # masked in axes' rows and lines
+AXES_VERBOSE = False  # axes' own log lines name only the (masked) lockout parameter and the path
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: not needed, and it would grow without bound
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failed sign-in (username, time, address; no password)
+AXES_HTTP_RESPONSE_CODE = 429
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False

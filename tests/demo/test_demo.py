@@ -144,6 +144,18 @@ def test_staff_and_sign_ins(loaded):
     assert FixedContact.objects.filter(staff__username="erik.lakare").count() >= 5
 
 
+def test_demo_users_sign_in_with_the_demo_password_the_staff_policy_would_refuse(loaded, client):
+    """The shared demo password is shorter than the staff password policy allows (issue 11): the demo hashes it
+    directly, so the printed sign-ins keep working; a real staff password is checked by the policy."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(data.DEMO_PASSWORD)
+    response = client.post("/logga-in/", {"username": "anna.ssk", "password": data.DEMO_PASSWORD})
+    assert response.status_code == 302 and response.url == "/uppdrag/"
+
+
 def test_demo_persons_have_municipal_data_and_no_consent(loaded):
     mark = Organisation.objects.get(municipality_code="1463")
     for spec in data.DEMO_PERSONS:
