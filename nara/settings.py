@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",  # before the nara apps: its failed-sign-in receiver counts before ours logs (directory.signin)
+    "csp",
     "nara.core",
     "nara.directory",
     "nara.people",
@@ -56,12 +57,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nara.core.middleware.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nara.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "nara.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "nara.directory.middleware.AssignmentMiddleware",
@@ -148,9 +152,54 @@ AXES_VERBOSE = False  # axes' own log lines name only the (masked) lockout param
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: not needed, and it would grow without bound
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failed sign-in (username, time, address; no password)
 AXES_HTTP_RESPONSE_CODE = 429
+
+# Sessions: the cookie ends with the browser; idle for NARA_IDLE_TIMEOUT_MINUTES signs the user out (a shared
+# workstation on a ward), and no session outlives SESSION_COOKIE_AGE (a working day) however active.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+NARA_IDLE_TIMEOUT_MINUTES = int(os.environ.get("NARA_IDLE_TIMEOUT_MINUTES", "30"))
+if not 1 <= NARA_IDLE_TIMEOUT_MINUTES <= SESSION_COOKIE_AGE // 60:
+    raise ImproperlyConfigured("NARA_IDLE_TIMEOUT_MINUTES must be between 1 and 480.")
 CSRF_COOKIE_HTTPONLY = False
+
+# Behind the region's TLS-terminating proxy (which must set X-Forwarded-Proto): cookies only over HTTPS, HTTP
+# redirected to HTTPS, HSTS. Without it (the demo on 127.0.0.1) none of these can work, so all stay off.
+NARA_BEHIND_TLS_PROXY = os.environ.get("NARA_BEHIND_TLS_PROXY", "0") == "1"
+if NARA_BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("NARA_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # the host Nära answers on and its subdomains, never the parent domain
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): only our own scripts, styles, images and
+# fonts, no inline code or style attributes, no eval, no plugins, no framing, forms post only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page of Nära uses, switched off for every page (nara.core.middleware.SecurityHeadersMiddleware).
+NARA_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]

@@ -14,8 +14,8 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 PO_EN = ROOT / "nara" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
-# Deployment warnings we accept on purpose: TLS is terminated by the region's reverse proxy / load balancer,
-# which also sets HSTS; the operator guide (docs/operator-guide.md) says so.
+# Deployment warnings of the development settings (plain HTTP on 127.0.0.1): in production NARA_BEHIND_TLS_PROXY=1
+# turns all four on (tests/core/test_security_headers.py runs `check --deploy` with it; docs/operator-guide.md).
 ACCEPTED_DEPLOY_WARNINGS = [
     "security.W004",  # SECURE_HSTS_SECONDS
     "security.W008",  # SECURE_SSL_REDIRECT
