@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nara.access.models import Block, Consent
+from nara.core import dates
 from nara.directory.models import Organisation
 from nara.people.forms import VersionedForm
 
@@ -26,6 +27,7 @@ class ConsentForm(VersionedForm):
             "valid_from",
             "valid_to",
         ]
+        field_classes = {"valid_from": dates.PlannedDate, "valid_to": dates.LastingDate}
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_to": forms.DateInput(attrs={"type": "date"}),

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from nara.audit import selectors
 from nara.audit.basis import Basis
 from nara.audit.models import Action, SpotCheck
-from nara.core import personnummer
-from nara.core.converters import FIRST_DAY, LAST_DAY
+from nara.core import dates, personnummer
 from nara.people.models import Person
 
 
@@ -41,22 +40,12 @@ class DateInput(NoPersonnummerEcho, forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def within_log_days(day):
-    """The log has no rows outside Nära's dates; a day outside them is a typing mistake (e.g. 0001-01-01)."""
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise forms.ValidationError(
-            _("Ange ett datum mellan %(first)s och %(last)s."),
-            params={"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
-        )
-
-
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("Från och med"), required=False, widget=DateInput(),
-                                validators=[within_log_days],
-                                error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")})
-    date_to = forms.DateField(label=_("Till och med"), required=False, widget=DateInput(),
-                              validators=[within_log_days],
-                              error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")})
+    # The log has no rows outside Nära's dates (dates.RecordedDate); a day outside them is a typing mistake.
+    date_from = dates.RecordedDate(label=_("Från och med"), required=False, widget=DateInput(),
+                                   error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")})
+    date_to = dates.RecordedDate(label=_("Till och med"), required=False, widget=DateInput(),
+                                 error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")})
 
     def clean(self):
         data = super().clean()

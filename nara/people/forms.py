@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from nara.core import personnummer
+from nara.core import dates, personnummer
 from nara.directory.models import Unit
 from nara.people.models import CareTeamMember, FixedContact, Relative
 
@@ -67,6 +67,7 @@ class FixedContactForm(VersionedForm):
     class Meta:
         model = FixedContact
         fields = ["kind", "staff", "valid_from", "valid_to"]
+        field_classes = {"valid_from": dates.PlannedDate, "valid_to": dates.LastingDate}
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_to": forms.DateInput(attrs={"type": "date"}),
@@ -87,6 +88,7 @@ class CareTeamForm(VersionedForm):
     class Meta:
         model = CareTeamMember
         fields = ["unit", "staff", "role", "valid_from", "valid_to"]
+        field_classes = {"valid_from": dates.PlannedDate, "valid_to": dates.LastingDate}
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_to": forms.DateInput(attrs={"type": "date"}),

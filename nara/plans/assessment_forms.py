@@ -5,14 +5,13 @@ Every error says what is wrong and in which item, in Swedish; dates are entered 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from nara.core import dates
 from nara.plans import assessment_templates as tpl
 from nara.plans import cfs
 from nara.plans.assessment_services import HABITUAL_REQUIRED
@@ -34,13 +33,6 @@ def staff_of_unit(unit_id):
         .distinct()
         .order_by("last_name", "first_name")
     )
-
-
-def _not_future(value: dt.date | None, label) -> None:
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(
-            format_lazy(_("{label} kan inte vara ett datum i framtiden."), label=label)
-        )
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -75,6 +67,7 @@ class CfsForm(VersionedModelForm):
     class Meta:
         model = FrailtyAssessment
         fields = ["score", "rated_on", "habitual_status_confirmed", "rater", "occasion", "comment"]
+        field_classes = {"rated_on": dates.PastDate}
         widgets = {"rated_on": DATE, "comment": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "rated_on": _("Skriv datumet som 2026-11-22."),
@@ -98,16 +91,12 @@ class CfsForm(VersionedModelForm):
         self.fields["habitual_status_confirmed"].required = True
         self.fields["habitual_status_confirmed"].error_messages["required"] = HABITUAL_REQUIRED
 
-    def clean_rated_on(self):
-        value = self.cleaned_data["rated_on"]
-        _not_future(value, _("Bedömningsdatum"))
-        return value
-
 
 class ConditionChangeForm(forms.ModelForm):
     class Meta:
         model = ConditionChange
         fields = ["noted_on", "description"]
+        field_classes = {"noted_on": dates.PastDate}
         widgets = {"noted_on": DATE}
         labels = {"noted_on": _("Datum för förändringen"), "description": _("Vad har förändrats?")}
         help_texts = {
@@ -120,11 +109,6 @@ class ConditionChangeForm(forms.ModelForm):
             },
             "description": {"required": _("Beskriv kort vad som har förändrats.")},
         }
-
-    def clean_noted_on(self):
-        value = self.cleaned_data["noted_on"]
-        _not_future(value, _("Datum för förändringen"))
-        return value
 
 
 def _item_field(item: tpl.Item) -> forms.Field:
@@ -182,7 +166,7 @@ class AssessmentForm(forms.Form):
     date, performer, result (only when chosen), actions, note, summary and follow-up date."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    performed_on = forms.DateField(
+    performed_on = dates.PastDate(
         label=_("Datum"),
         widget=DATE,
         initial=timezone.localdate,
@@ -242,7 +226,7 @@ class AssessmentForm(forms.Form):
             max_length=4000,
             widget=forms.Textarea(attrs={"rows": 3}),
         )
-        self.fields["follow_up_on"] = forms.DateField(
+        self.fields["follow_up_on"] = dates.PlannedDate(
             label=_("Följs upp senast"),
             required=False,
             widget=DATE,
@@ -281,11 +265,6 @@ class AssessmentForm(forms.Form):
     @property
     def header_fields(self):
         return self.common_fields("performed_on", "performed_by")
-
-    def clean_performed_on(self):
-        value = self.cleaned_data["performed_on"]
-        _not_future(value, _("Datum för bedömningen"))
-        return value
 
     def clean(self):
         cleaned = super().clean()

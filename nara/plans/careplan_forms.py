@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nara.core import dates
 from nara.people.forms import VersionedForm
 from nara.plans.models import CarePlan, MedicalReferral, PreparedCareRequest, TreatmentLimitation
 
@@ -47,6 +48,11 @@ class CarePlanForm(VersionedForm):
             "review_due",
         ]
         widgets = {"established_on": DATE, "received_on": DATE, "review_due": DATE}
+        field_classes = {
+            "established_on": dates.PastDate,
+            "received_on": dates.PastDate,
+            "review_due": dates.PlannedDate,
+        }
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,11 +87,6 @@ class CarePlanForm(VersionedForm):
     def clean(self):
         cleaned = super().clean()
         established, received = cleaned.get("established_on"), cleaned.get("received_on")
-        today = timezone.localdate()
-        if established and established > today:
-            self.add_error("established_on", _("Datumet kan inte vara i framtiden."))
-        if received and received > today:
-            self.add_error("received_on", _("Mottagningsdatumet kan inte vara i framtiden."))
         if established and received and received < established:
             self.add_error("received_on", _("Planen kan inte ha tagits emot innan den upprättades."))
         review = cleaned.get("review_due")
@@ -98,7 +99,7 @@ class CarePlanForm(VersionedForm):
 
 class EndForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    ended_on = forms.DateField(label=_("Avslutad"), widget=DATE, initial=timezone.localdate)
+    ended_on = dates.PastDate(label=_("Avslutad"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, started_on=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,8 +107,6 @@ class EndForm(forms.Form):
 
     def clean_ended_on(self):
         value = self.cleaned_data["ended_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Slutdatumet kan inte vara i framtiden."))
         if self.started_on and value < self.started_on:
             raise forms.ValidationError(_("Slutdatumet kan inte vara före startdatumet."))
         return value
@@ -118,14 +117,13 @@ class TreatmentLimitationForm(forms.ModelForm):
         model = TreatmentLimitation
         fields = ["kind", "description", "decided_on", "discussed_with", "valid_until"]
         widgets = {"decided_on": DATE, "valid_until": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"decided_on": dates.PastDate, "valid_until": dates.LastingDate}
         labels = {"discussed_with": _("Samråd med (vem beslutet diskuterats med)")}
         error_messages = {"discussed_with": {"required": _("Skriv vem beslutet har diskuterats med.")}}
 
     def clean(self):
         cleaned = super().clean()
         decided, until = cleaned.get("decided_on"), cleaned.get("valid_until")
-        if decided and decided > timezone.localdate():
-            self.add_error("decided_on", _("Beslutsdatumet kan inte vara i framtiden."))
         if decided and until and until < decided:
             self.add_error("valid_until", _("Giltighetstiden kan inte sluta före beslutsdatumet."))
         if cleaned.get("kind") == TreatmentLimitation.Kind.OTHER and not cleaned.get("description"):

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nara.core import dates
 from nara.directory.models import Unit
 from nara.people.forms import StaffChoiceField, VersionedForm
 from nara.plans.models import PatientContract
@@ -27,6 +28,7 @@ class PatientContractForm(VersionedForm):
             "next_contact",
         ]
         widgets = {"agreed_on": DATE, "next_contact": DATE}
+        field_classes = {"agreed_on": dates.PastDate, "next_contact": dates.PlannedDate}
         help_texts = {
             "what_matters": _("Med personens egna ord."),
             "agreement": _("Skriv enkelt och tydligt: vem gör vad och när."),
@@ -51,8 +53,6 @@ class PatientContractForm(VersionedForm):
     def clean(self):
         cleaned = super().clean()
         agreed, nxt = cleaned.get("agreed_on"), cleaned.get("next_contact")
-        if agreed and agreed > timezone.localdate():
-            self.add_error("agreed_on", _("Datumet kan inte vara i framtiden."))
         if agreed and nxt and nxt < agreed:
             self.add_error(
                 "next_contact", _("Nästa kontakt kan inte vara före datumet för överenskommelsen.")
@@ -65,7 +65,7 @@ class PatientContractForm(VersionedForm):
 
 class EndContractForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    ended_on = forms.DateField(label=_("Avslutat"), widget=DATE, initial=timezone.localdate)
+    ended_on = dates.PastDate(label=_("Avslutat"), widget=DATE, initial=timezone.localdate)
     end_reason = forms.CharField(
         label=_("Skäl till avslut"),
         max_length=300,
@@ -78,8 +78,6 @@ class EndContractForm(forms.Form):
 
     def clean_ended_on(self):
         value = self.cleaned_data["ended_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Slutdatumet kan inte vara i framtiden."))
         if self.started_on and value < self.started_on:
             raise forms.ValidationError(_("Slutdatumet kan inte vara före datumet för överenskommelsen."))
         return value

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nara.access.models import Consent
+from nara.core import dates
 from nara.core.validators import validate_phone
 from nara.directory.models import Organisation, Unit
 from nara.plans import sip_rules
@@ -152,7 +153,7 @@ class ParticipantForm(SipForm):
 
 class MeetingForm(SipForm):
     kind = forms.ChoiceField(label=_("Typ av möte"), choices=SipMeeting.Kind.choices)
-    starts_at = forms.DateTimeField(label=_("Tid"), widget=DATETIME, help_text=_("Datum och klockslag."))
+    starts_at = dates.SoonDateTime(label=_("Tid"), widget=DATETIME, help_text=_("Datum och klockslag."))
     place = forms.CharField(label=_("Plats"), max_length=200, required=False)
     video_link = forms.URLField(label=_("Länk till videomöte"), required=False, assume_scheme="https")
     message = forms.CharField(label=_("Meddelande i kallelsen"), widget=TEXT, required=False)
@@ -214,7 +215,7 @@ class ActionForm(SipForm):
         required=False,
         help_text=_("Bland deltagarna i SIP:en, med uppdrag på den ansvariga enheten."),
     )
-    due_date = forms.DateField(label=_("Klart senast"), widget=DATE, required=False)
+    due_date = dates.PlannedDate(label=_("Klart senast"), widget=DATE, required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=SipAction.Status.choices, initial=SipAction.Status.PLANNED
     )
@@ -257,7 +258,7 @@ class ResponsibilityForm(SipForm):
         queryset=SipParticipant.objects.none(),
         help_text=_("Bland deltagande personal."),
     )
-    next_follow_up = forms.DateField(label=_("Nästa uppföljning"), widget=DATE)
+    next_follow_up = dates.PlannedDate(label=_("Nästa uppföljning"), widget=DATE)
 
     def __init__(self, *args, orgs=None, coordinators=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,22 +279,16 @@ class ResponsibilityForm(SipForm):
 
 class FollowUpForm(SipForm):
     kind = forms.ChoiceField(label=_("Typ"), choices=SipFollowUp.Kind.choices)
-    held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=timezone.localdate)
+    held_on = dates.PastDate(label=_("Datum"), widget=DATE, initial=timezone.localdate)
     notes = forms.CharField(label=_("Anteckningar"), widget=forms.Textarea(attrs={"rows": 4}))
     goals_outcome = forms.CharField(label=_("Hur det gått med målen"), widget=TEXT, required=False)
     person_view = forms.CharField(label=_("Personens egen bedömning"), widget=TEXT, required=False)
-    next_follow_up = forms.DateField(label=_("Nästa uppföljning"), widget=DATE, initial=default_follow_up)
+    next_follow_up = dates.PlannedDate(label=_("Nästa uppföljning"), widget=DATE, initial=default_follow_up)
     revise = forms.BooleanField(
         label=_("Planen behöver revideras"),
         required=False,
         help_text=_("SIP:en går tillbaka till kartläggning så att mål och insatser kan ändras."),
     )
-
-    def clean_held_on(self):
-        value = self.cleaned_data["held_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Datumet kan inte vara i framtiden."))
-        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from nara.core import dates
 from nara.directory.models import Organisation
 from nara.people.forms import VersionedForm
 from nara.transitions.daycount import parse_extra_days
@@ -64,6 +65,7 @@ class AgreementForm(VersionedForm):
             "home_health_criteria",
         ]
         widgets = {"valid_from": DATE, "valid_to": DATE, "notice_cutoff": TIME}
+        field_classes = {"valid_from": dates.PlannedDate, "valid_to": dates.LastingDate}
         help_texts = {
             "days_after_notice": _(
                 "Betalningsansvaret börjar efter så här många dagar räknat från dagen för meddelandet om "

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nara.access.models import Consent
+from nara.core import dates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,10 +37,10 @@ def _now_if_this_minute(value):
 
 class StartForm(forms.Form):
     NO_CONSENT = ""
-    admitted_at = forms.DateTimeField(
+    admitted_at = dates.PastDateTime(
         label=_("Inskriven"), widget=DATETIME, help_text=_("Datum och klockslag för inskrivningen.")
     )
-    expected_discharge_on = forms.DateField(label=_("Beräknat utskrivningsdatum"), widget=DATE)
+    expected_discharge_on = dates.SoonDate(label=_("Beräknat utskrivningsdatum"), widget=DATE)
     reason = forms.CharField(label=_("Orsak till vårdtillfället"), widget=TEXT, max_length=2000)
     both_must_act = forms.BooleanField(
         label=_("Både kommun och region behöver göra insatser efter utskrivning"),
@@ -89,7 +90,7 @@ class AcknowledgeForm(CaseForm):
 
 
 class DateForm(CaseForm):
-    expected_discharge_on = forms.DateField(label=_("Nytt beräknat utskrivningsdatum"), widget=DATE)
+    expected_discharge_on = dates.SoonDate(label=_("Nytt beräknat utskrivningsdatum"), widget=DATE)
     note = forms.CharField(label=_("Kommentar"), max_length=500, required=False)
 
 
@@ -119,7 +120,7 @@ class FixedContactForm(CaseForm):
 
 
 class ReadyForm(CaseForm):
-    at = forms.DateTimeField(
+    at = dates.PastDateTime(
         label=_("Utskrivningsklar sedan"),
         widget=DATETIME,
         help_text=_("Tidpunkten räknas för betalningsansvaret. Lämna som den är om det gäller nu."),
@@ -138,7 +139,7 @@ class WithdrawForm(CaseForm):
 
 
 class SipForm(CaseForm):
-    starts_at = forms.DateTimeField(
+    starts_at = dates.SoonDateTime(
         label=_("Tid för SIP-mötet"),
         widget=DATETIME,
         required=False,
@@ -170,7 +171,7 @@ class DischargeForm(CaseForm):
     discharged_to = forms.CharField(
         label=_("Utskriven till"), max_length=200, help_text=_("T.ex. ordinärt boende med hemtjänst.")
     )
-    discharged_at = forms.DateTimeField(label=_("Utskriven"), widget=DATETIME)
+    discharged_at = dates.PastDateTime(label=_("Utskriven"), widget=DATETIME)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nara.access.models import Consent
+from nara.core import dates
 from nara.directory.models import Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,7 +95,7 @@ class DecisionForm(VersionedForm):
         widget=forms.RadioSelect,
     )
     decision_reason = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}))
-    start_on = forms.DateField(label=_("Startdatum"), required=False, widget=DATE)
+    start_on = dates.SoonDate(label=_("Startdatum"), required=False, widget=DATE)
     home_health_unit = forms.ModelChoiceField(
         label=_("Hemsjukvårdsenhet"), queryset=Unit.objects.none(), required=False
     )
@@ -134,20 +135,20 @@ class PhysicianForm(VersionedForm):
 
 
 class VisitForm(forms.Form):
-    planned_on = forms.DateField(label=_("Planerat datum för läkarbesök i hemmet"), widget=DATE)
+    planned_on = dates.SoonDate(label=_("Planerat datum för läkarbesök i hemmet"), widget=DATE)
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
 
 
 class VisitDoneForm(forms.Form):
     visit = forms.IntegerField(widget=forms.HiddenInput)
-    done_on = forms.DateField(label=_("Genomfört datum"), widget=DATE, initial=timezone.localdate)
+    done_on = dates.PastDate(label=_("Genomfört datum"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
 
 
 class ReviewForm(VersionedForm):
-    reviewed_on = forms.DateField(label=_("Omprövad"), widget=DATE, initial=timezone.localdate)
+    reviewed_on = dates.PastDate(label=_("Omprövad"), widget=DATE, initial=timezone.localdate)
     outcome = forms.CharField(label=_("Bedömning"), widget=forms.Textarea(attrs={"rows": 3}))
-    next_review_on = forms.DateField(
+    next_review_on = dates.PlannedDate(
         label=_("Nästa omprövning"),
         required=False,
         widget=DATE,
@@ -156,7 +157,7 @@ class ReviewForm(VersionedForm):
 
 
 class EndForm(VersionedForm):
-    ended_on = forms.DateField(
+    ended_on = dates.PastDate(
         label=_("Utskriven från hemsjukvården"), widget=DATE, initial=timezone.localdate
     )
     end_reason = forms.CharField(label=_("Skäl"), max_length=300)

@@ -93,7 +93,7 @@ def test_habitual_status_must_be_confirmed_with_a_reason(anna, w):
 
 def test_rating_date_not_in_the_future(anna, w):
     response = post_cfs(anna, w, rated_on=(TODAY + dt.timedelta(days=1)).isoformat())
-    assert "Bedömningsdatum kan inte vara ett datum i framtiden." in response.content.decode()
+    assert "”Bedömningsdatum” kan inte vara ett datum i framtiden." in response.content.decode()
 
 
 def test_rater_defaults_to_user_and_may_be_another_of_the_unit_but_not_outside(anna, w):

@@ -203,7 +203,7 @@ def test_end_plan(client):
     url = reverse("plans:careplan_edit", args=[w.person.pk, plan.pk])
     tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
     response = client.post(url, {"end": "1", "version": plan.version, "ended_on": tomorrow})
-    assert "Slutdatumet kan inte vara i framtiden." in response.content.decode()
+    assert "”Avslutad” kan inte vara ett datum i framtiden." in response.content.decode()
     response = client.post(url, {"end": "1", "version": plan.version, "ended_on": TODAY.isoformat()})
     assert response.status_code == 302
     plan.refresh_from_db()
