@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
     "axes",  # before the nara apps: its failed-sign-in receiver counts before ours logs (directory.signin)
     "csp",
     "nara.core",
@@ -52,6 +51,8 @@ INSTALLED_APPS = [
     "nara.plans",
     "nara.transitions",
     "nara.demo",
+    # After nara.identify: its `db_worker` (recovery after a killed worker, then this app's worker) wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,12 @@ LOGGING = {
 # --- Nära rules that a region configures ([U] facts and local policy) ---
 # Emergency access stays open this many hours after step two (rules.md §3; local routine decides).
 NARA_EMERGENCY_ACCESS_HOURS = int(os.environ.get("NARA_EMERGENCY_ACCESS_HOURS", "24"))
+# A ward without a care relationship may send the admission notice when the user typed the whole personnummer
+# (kept in the session this long) and wrote a reason (the admission access then lasts this long, unless the notice
+# is sent first). Every use is followed up by a manager (docs/decisions.md "Admission basis").
+NARA_ADMISSION_ACCESS_MINUTES = int(os.environ.get("NARA_ADMISSION_ACCESS_MINUTES", "30"))
+if not 1 <= NARA_ADMISSION_ACCESS_MINUTES <= 480:
+    raise ImproperlyConfigured("NARA_ADMISSION_ACCESS_MINUTES must be between 1 and 480.")
 # Access log retention; the law asks for at least 5 years (HSLF-FS 2016:40), so lower values are refused.
 NARA_AUDIT_RETENTION_YEARS = int(os.environ.get("NARA_AUDIT_RETENTION_YEARS", "5"))
 NARA_AUDIT_MIN_RETENTION_YEARS = 5

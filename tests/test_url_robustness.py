@@ -228,6 +228,7 @@ SAMPLES = {
     "transitions:case_inbox": ({}, "needs_assessor"),
     "transitions:case_list": ({"person_id": P}, "vc_nurse"),
     "transitions:case_new": ({"person_id": P}, "ward_nurse_user"),
+    "transitions:case_admission": ({"person_id": P}, "ward_nurse_user"),
     "transitions:case_detail": ({"person_id": P, "pk": tb.case_pk}, "ward_nurse_user"),
     "transitions:case_step": ({"person_id": P, "pk": tb.case_pk, "step": "meddelande"}, "ward_nurse_user"),
     "transitions:agreements": ({}, "vc_manager"),

@@ -67,6 +67,7 @@ PERSON_PAGES = {
     "plans:sip_print": ({"pk": plans_builders.sip_pk}, "vc_nurse"),
     "transitions:case_list": ({}, "vc_nurse"),
     "transitions:case_new": ({}, "vc_nurse"),
+    "transitions:case_admission": ({}, "vc_nurse"),  # POST only; its logging: tests/transitions/test_admission_basis
     "transitions:case_detail": ({"pk": fu_builders.case_pk}, "mark_nurse"),
     "transitions:case_step": ({"pk": fu_builders.case_pk, "step": "meddelande"}, "vc_nurse"),
     "transitions:enrolment": ({}, "vc_nurse"),
@@ -74,6 +75,7 @@ PERSON_PAGES = {
     "transitions:enrolment_detail": ({"pk": fu_builders.fu_enrolment_pk}, "vc_nurse"),
 }
 NOT_A_READ = {"access:emergency"}
+POST_ONLY = {"transitions:case_admission"}  # a GET is refused (405) and shows nothing
 # Pages whose content identifies the person by personnummer: the register overview, and what ambulance and
 # emergency staff receive (the prepared care request and the referral). Never in a URL (tests/people).
 SHOWS_PERSONNUMMER = {
@@ -120,6 +122,10 @@ def test_person_page_writes_log_rows(client, name):
     client.force_login(getattr(w, who))
     before = AccessLogEntry.objects.filter(person=w.person).count()
     response = client.get(reverse(name, kwargs=kwargs))
+    if name in POST_ONLY:
+        assert response.status_code == 405
+        assert AccessLogEntry.objects.filter(person=w.person).count() == before
+        return
     assert response.status_code == 200
     body = response.content.decode()
     assert w.person.personnummer not in body or name in SHOWS_PERSONNUMMER

@@ -97,3 +97,20 @@ class EmergencyOpenForm(forms.Form):
 
 class EmergencyReviewForm(forms.Form):
     comment = forms.CharField(label=_("Kommentar från uppföljningen"), widget=forms.Textarea, max_length=2000)
+
+
+class AdmissionReasonForm(forms.Form):
+    """The reason a ward opens a person it has no care relationship with, to send the admission notice."""
+
+    reason = forms.CharField(
+        label=_("Skäl till åtkomst utan vårdrelation"),
+        max_length=500,
+        help_text=_("T.ex. Inlagd via akuten i morse. Din chef följer upp åtkomsten."),
+        error_messages={"required": _("Skriv skälet, t.ex. att personen är inlagd via akuten.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Skriv skälet, t.ex. att personen är inlagd via akuten."))
+        return reason

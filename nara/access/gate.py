@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import policy, registry
-from nara.access.models import Block, Consent, EmergencyAccess
+from nara.access.models import AdmissionAccess, Block, Consent, EmergencyAccess
 from nara.access.policy import ConsentFact, Decision, PersonFacts
 from nara.audit import services as audit
 from nara.audit.basis import Basis
@@ -79,7 +79,14 @@ def facts_for_many(actor: Actor, person_ids, now=None) -> dict:
     for c in consent_rows:
         sources = None if c.all_sources else frozenset(o.pk for o in c.source_orgs.all())
         consents[c.person_id].append(
-            ConsentFact(c.receiving_org_id, sources, c.valid_from, c.valid_to, c.withdrawn_at)
+            ConsentFact(
+                c.receiving_org_id,
+                sources,
+                c.valid_from,
+                c.valid_to,
+                c.withdrawn_at,
+                registry.consent_scope_record_types(c.scope),
+            )
         )
     blocks: dict = defaultdict(set)
     for pid, org_id in Block.objects.filter(person_id__in=ids, lifted_at__isnull=True).values_list(
@@ -114,14 +121,16 @@ class PersonAccess:
     facts: PersonFacts
     decision: Decision
     now: dt.datetime
+    admission: AdmissionAccess | None = None  # the admission access used (open_person_for_admission)
 
     @property
     def basis(self) -> str:
         return self.decision.basis or ""
 
-    def decide(self, actor: Actor, org_id: int, org_name: str = "") -> Decision:
-        """May the actor see data about this person that `org_id` recorded (no record object needed)?"""
-        return policy.may_see_record(actor, self.facts, org_id, org_name, self.now)
+    def decide(self, actor: Actor, org_id: int, org_name: str = "", record_type: str | None = None) -> Decision:
+        """May the actor see data about this person that `org_id` recorded (no record object needed)? With
+        `record_type` (the model label) a consent limited to a scope of record types counts too."""
+        return policy.may_see_record(actor, self.facts, org_id, org_name, self.now, record_type)
 
 
 def open_person(actor: Actor, person_id, context: str, log: bool = True) -> PersonAccess:
@@ -239,7 +248,7 @@ def filter_across(
         if access is None:
             result.rows.append(Seen(rec, None, _NOT_VISIBLE))
             continue
-        decision = access.decide(actor, rec.recorded_by_org_id, _org_name(rec))
+        decision = access.decide(actor, rec.recorded_by_org_id, _org_name(rec), rec._meta.label_lower)
         result.rows.append(Seen(rec, access, decision))
         if decision.allowed:
             entries.append((access.person.pk, rec._meta.label_lower, rec.pk, decision.basis))
@@ -279,7 +288,12 @@ def log_records(actor: Actor, access: PersonAccess, records, context: str, actio
     For records the caller already decided on (`filter_records`, `open_one` …) and now prints or shows again.
     """
     entries = [
-        (access.person.pk, rec._meta.label_lower, rec.pk, access.decide(actor, rec.recorded_by_org_id).basis or "")
+        (
+            access.person.pk,
+            rec._meta.label_lower,
+            rec.pk,
+            access.decide(actor, rec.recorded_by_org_id, record_type=rec._meta.label_lower).basis or "",
+        )
         for rec in records
     ]
     if entries:
@@ -328,25 +342,54 @@ def may_see_person(actor: Actor, person_id, now=None) -> bool:
     return policy.may_see_person(actor, facts_for(actor, person_id, now), now).allowed
 
 
+def _unit_kind(actor: Actor) -> str | None:
+    from nara.directory.models import Unit
+
+    return Unit.objects.filter(pk=actor.unit_id).values_list("kind", flat=True).first()
+
+
+def open_admission_access(actor: Actor, person_id, now=None) -> AdmissionAccess | None:
+    """The actor's own admission access for the person at this unit that is still open (not expired, no notice
+    sent yet), if any."""
+    return (
+        AdmissionAccess.objects.filter(
+            person_id=person_id,
+            user_id=actor.user_id,
+            unit_id=actor.unit_id,
+            notice_sent_at__isnull=True,
+            expires_at__gt=now or now_local(),
+        )
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def admission_decision(actor: Actor, evidence: bool) -> Decision:
+    """May the actor open a person without a relationship to send the admission notice, given the evidence?"""
+    return policy.may_register_admission(actor, _unit_kind(actor), evidence)
+
+
 def open_person_for_admission(actor: Actor, person_id, context: str, log: bool = True) -> PersonAccess:
     """Like open_person, but a ward may also open a person it has no relationship with yet, to send the
-    admission notice (policy.may_register_admission). Logs the register read with the basis used."""
+    admission notice: only with an open AdmissionAccess of this user at this unit (the whole personnummer typed,
+    and a reason; policy.may_register_admission). The opaque id alone is refused with the way in (search).
+    Logs the register read with the basis used; `PersonAccess.admission` is the admission access used."""
     try:
         return open_person(actor, person_id, context, log=log)
     except AccessDenied as denied:
         if denied.person_id is None:
             raise
-        from nara.directory.models import Unit
-
-        unit_kind = Unit.objects.filter(pk=actor.unit_id).values_list("kind", flat=True).first()
-        decision = policy.may_register_admission(actor, unit_kind)
+        now = now_local()
+        admission = open_admission_access(actor, denied.person_id, now)
+        decision = admission_decision(actor, admission is not None)
         if not decision.allowed:
-            raise
-    now = now_local()
+            if _unit_kind(actor) != "ward" or not actor.can(Capability.PERSON_DATA):
+                raise
+            raise AccessDenied(decision.reason, denied.person_id) from None
     person = Person.objects.select_related("municipality", "listed_unit").get(pk=person_id)
     if log:
         audit.record(actor, person.pk, Action.READ, "people.person", person.pk, decision.basis, context)
-    return PersonAccess(person, facts_for(actor, person.pk, now), decision, now)
+    return PersonAccess(person, facts_for(actor, person.pk, now), decision, now, admission)
 
 
 @dataclass
@@ -370,7 +413,7 @@ def filter_records(actor: Actor, access: PersonAccess, records, context: str, lo
     entries = []
     for rec in records:
         decision = policy.may_see_record(
-            actor, access.facts, rec.recorded_by_org_id, rec.recorded_by_org.name, access.now
+            actor, access.facts, rec.recorded_by_org_id, rec.recorded_by_org.name, access.now, rec._meta.label_lower
         )
         if decision.allowed:
             result.shown.append(rec)

@@ -37,6 +37,10 @@ class Consent(PersonRecord):
     representative_name = models.CharField(_("företrädarens namn"), max_length=200, blank=True)
     representative_relation = models.CharField(_("företrädarens relation"), max_length=100, blank=True)
     purpose = models.CharField(_("syfte"), max_length=300, blank=True)
+    # Empty: every record of the source organisations. Otherwise a scope an app registered
+    # (access.registry.register_consent_scope), e.g. "discharge_case": only the discharge case's data.
+    scope = models.CharField(_("omfattning"), max_length=40, blank=True, default="")
+    given_at = models.DateTimeField(_("samtycket lämnades"), null=True, blank=True)
     valid_from = models.DateField(_("gäller från"), default=timezone.localdate)
     valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
@@ -64,6 +68,13 @@ class Consent(PersonRecord):
             and self.valid_from <= on
             and (self.valid_to is None or on <= self.valid_to)
         )
+
+    @property
+    def scope_label(self) -> str:
+        """What the consent covers when it is limited to a registered scope ("" when it covers every record)."""
+        from nara.access import registry
+
+        return registry.consent_scope_label(self.scope)
 
     def status(self, on=None) -> str:
         on = on or timezone.localdate()
@@ -139,3 +150,43 @@ class EmergencyAccess(models.Model):
             and self.expires_at
             and now < self.expires_at
         )
+
+
+class AdmissionAccess(models.Model):
+    """A ward opened a person it had no care relationship with, to send the admission notice (Lag 2017:612).
+
+    Evidence of the admission is required: today the whole personnummer typed in a search by this user at this unit
+    (a later integration with the hospital's patient administration system would add its admission message as a
+    source). The reason is required. It lasts NARA_ADMISSION_ACCESS_MINUTES or until the notice is sent (the case
+    then gives the relationship), and every one is followed up by a manager like an emergency access.
+    """
+
+    class Source(models.TextChoices):
+        TYPED_PERSONNUMMER = "typed_personnummer", _("Hela personnumret inskrivet vid sökning")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="admission_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("underlag"), max_length=30, choices=Source.choices)
+    reason = models.TextField(_("skäl"))
+    opened_at = models.DateTimeField(_("öppnad"), default=timezone.now)
+    expires_at = models.DateTimeField(_("upphör"))
+    notice_sent_at = models.DateTimeField(_("inskrivningsmeddelande skickat"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("uppföljd"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uppföljd av"),
+    )
+    review_comment = models.TextField(_("kommentar från uppföljningen"), blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("åtkomst för inskrivningsmeddelande")
+        verbose_name_plural = _("åtkomster för inskrivningsmeddelande")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.opened_at:%Y-%m-%d %H:%M}"

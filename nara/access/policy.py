@@ -12,7 +12,8 @@ Order of the rules:
 5. Data recorded by another organisation is hidden when the person has blocked that organisation's data; the
    user learns only that blocked data exists.
 6. Otherwise it is shown when a consent, valid today and not withdrawn, lets the user's organisation take part
-   of that organisation's data; else it is hidden with the reason "Samtycke saknas".
+   of that organisation's data (of that kind of record, when the consent is limited to a scope such as the
+   discharge case); else it is hidden with the reason "Samtycke saknas".
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ConsentFact:
     valid_from: dt.date
     valid_to: dt.date | None
     withdrawn_at: dt.datetime | None = None
+    record_types: frozenset[str] | None = None  # None: every record; else only these ("transitions.dischargecase")
 
     def is_valid(self, today: dt.date) -> bool:
         return (
@@ -42,11 +44,15 @@ class ConsentFact:
             and (self.valid_to is None or today <= self.valid_to)
         )
 
-    def covers(self, receiving_org_id: int, source_org_id: int, today: dt.date) -> bool:
+    def covers(
+        self, receiving_org_id: int, source_org_id: int, today: dt.date, record_type: str | None = None
+    ) -> bool:
+        """A scoped consent covers only its record types; asked without a record type it covers nothing."""
         return (
             self.is_valid(today)
             and self.receiving_org_id == receiving_org_id
             and (self.source_org_ids is None or source_org_id in self.source_org_ids)
+            and (self.record_types is None or record_type in self.record_types)
         )
 
 
@@ -83,24 +89,40 @@ def may_see_person(actor: Actor, facts: PersonFacts, now: dt.datetime) -> Decisi
     return Decision(True, Basis.RELATIONSHIP)
 
 
-def may_register_admission(actor: Actor, unit_kind: str) -> Decision:
+def may_register_admission(actor: Actor, unit_kind: str, evidence: bool) -> Decision:
     """May the actor send an admission notice for a person the unit has no relationship with yet?
 
     A ward has the admitted patient in its care before Nära knows it (the admission is in the hospital's own
-    record), so a ward user who knows the whole personnummer may open the person to send the admission
-    notice (Lag 2017:612). The case then gives the ward its care relationship. Logged with basis "admission".
+    record). The person's opaque id alone is never a basis: `evidence` says that the admission is shown (the
+    whole personnummer typed by this user at this unit, then a reason: an open AdmissionAccess). The case then
+    gives the ward its care relationship. Logged with basis "admission" and followed up by a manager.
     """
     if not actor.can(Capability.PERSON_DATA):
         return Decision(False, reason=_("Din roll ger inte åtkomst till uppgifter om enskilda personer."))
     if unit_kind != "ward":
         return Decision(False, reason=_("Bara en vårdavdelning kan skicka inskrivningsmeddelande."))
+    if not evidence:
+        return Decision(False, reason=admission_evidence_missing())
     return Decision(True, Basis.ADMISSION)
 
 
+def admission_evidence_missing() -> str:
+    return _(
+        "Din enhet har ingen aktuell vårdrelation med personen. Är personen inskriven på avdelningen? Sök på hela "
+        "personnumret och skriv skälet, så kan du skicka inskrivningsmeddelandet."
+    )
+
+
 def may_see_record(
-    actor: Actor, facts: PersonFacts, record_org_id: int, record_org_name: str, now: dt.datetime
+    actor: Actor,
+    facts: PersonFacts,
+    record_org_id: int,
+    record_org_name: str,
+    now: dt.datetime,
+    record_type: str | None = None,
 ) -> Decision:
-    """May the actor see one record about the person that `record_org_id` recorded?"""
+    """May the actor see one record about the person that `record_org_id` recorded? `record_type` (the model
+    label) lets a consent limited to a scope count; without it only consents covering every record do."""
     person = may_see_person(actor, facts, now)
     if not person.allowed or person.basis == Basis.EMERGENCY:
         return person
@@ -113,6 +135,6 @@ def may_see_record(
             blocked=True,
         )
     today = now.date()
-    if any(c.covers(actor.org_id, record_org_id, today) for c in facts.consents):
+    if any(c.covers(actor.org_id, record_org_id, today, record_type) for c in facts.consents):
         return Decision(True, Basis.CONSENT)
     return Decision(False, reason=_("Samtycke saknas för delning från %(org)s.") % {"org": record_org_name})

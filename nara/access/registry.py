@@ -36,3 +36,32 @@ def relationship_q(unit_id: int, on) -> Q:
     for source in RELATIONSHIP_SOURCES:
         q |= source(unit_id, on)
     return q
+
+
+@dataclass(frozen=True)
+class ConsentScope:
+    label: str  # shown with the consent ("Uppgifterna i utskrivningsärendet")
+    record_types: frozenset[str]  # model labels ("transitions.dischargecase") the consent covers
+
+
+# A consent with a scope lets the receiver take part only of these record types of the source organisations.
+CONSENT_SCOPES: dict[str, ConsentScope] = {}
+
+
+def register_consent_scope(name: str, label, record_types) -> None:
+    CONSENT_SCOPES[name] = ConsentScope(label, frozenset(record_types))
+
+
+def consent_scope_record_types(scope: str) -> frozenset[str] | None:
+    """None: the consent covers every record type. An unknown scope covers nothing (never wider than meant)."""
+    if not scope:
+        return None
+    known = CONSENT_SCOPES.get(scope)
+    return known.record_types if known else frozenset()
+
+
+def consent_scope_label(scope: str) -> str:
+    if not scope:
+        return ""
+    known = CONSENT_SCOPES.get(scope)
+    return str(known.label) if known else scope

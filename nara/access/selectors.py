@@ -77,3 +77,18 @@ def emergency_followup(actor: Actor) -> list:
         "access:emergency_followup",
     )
     return rows
+
+
+def admission_followup(actor: Actor) -> list:
+    """The admission accesses (a ward opening a person without a relationship, to send the admission notice) a
+    manager follows up, unreviewed first; each row shown is a log-review read."""
+    from nara.access import services
+
+    rows = list(services.admission_followup_list(actor)[:FOLLOW_UP_ROWS])
+    audit.record_many(
+        actor,
+        [(aa.person_id, "access.admissionaccess", aa.pk, Basis.LOG_REVIEW) for aa in rows],
+        Action.READ,
+        "access:emergency_followup",
+    )
+    return rows

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.models import Block, Consent, EmergencyAccess
+from nara.access.models import AdmissionAccess, Block, Consent, EmergencyAccess
 from nara.audit import services as audit
 from nara.audit.basis import Basis
 from nara.audit.models import Action
@@ -68,6 +68,54 @@ def register_consents_between(
         consent.stamp(actor)
         consent.save()
         consent.source_orgs.set(sources)
+        audit.record(
+            actor, person_id, Action.CREATE, "access.consent", consent.pk, access.basis, "access:consent"
+        )
+        created.append(consent)
+    return created
+
+
+@transaction.atomic
+def register_scoped_consents(
+    actor: Actor,
+    person_id,
+    receiving_org_ids,
+    scope: str,
+    method: str,
+    purpose: str,
+    given_at,
+    representative_name: str = "",
+    representative_relation: str = "",
+) -> list[Consent]:
+    """The person lets each of `receiving_org_ids` take part of the actor's organisation's data of one scope only
+    (e.g. the discharge case: access.registry.register_consent_scope), never the other way round.
+
+    A documented consent: how (`method`), when (`given_at`) and who (the person, or the named representative).
+    Recorded by the actor's organisation; any organisation it names may withdraw it.
+    """
+    access = gate.require_write(actor, person_id, Capability.CONSENT, "access:consent")
+    if method == Consent.Method.REPRESENTATIVE and not representative_name.strip():
+        raise gate.AccessDenied(_("Skriv företrädarens namn när samtycket lämnas genom företrädare."), person_id)
+    if given_at is None:
+        raise gate.AccessDenied(_("Ange när samtycket lämnades."), person_id)
+    created = []
+    for receiving in sorted(set(receiving_org_ids) - {actor.org_id}):
+        consent = Consent(
+            person=access.person,
+            receiving_org_id=receiving,
+            method=method,
+            purpose=purpose,
+            scope=scope,
+            given_at=given_at,
+            valid_from=timezone.localtime(given_at).date(),
+            representative_name=representative_name.strip() if method == Consent.Method.REPRESENTATIVE else "",
+            representative_relation=(
+                representative_relation.strip() if method == Consent.Method.REPRESENTATIVE else ""
+            ),
+        )
+        consent.stamp(actor)
+        consent.save()
+        consent.source_orgs.set([actor.org_id])
         audit.record(
             actor, person_id, Action.CREATE, "access.consent", consent.pk, access.basis, "access:consent"
         )
@@ -161,6 +209,96 @@ def lift_block(actor: Actor, block: Block, expected_version: int, note: str) -> 
         raise ConcurrentEditError(str(ConcurrentEditError.message))
     audit.record(
         actor, block.person_id, Action.CHANGE, "access.block", block.pk, access.basis, "access:block:lift"
+    )
+
+
+# --- Admission basis: a ward opens a person it has no relationship with, to send the admission notice ----------
+
+
+@transaction.atomic
+def open_admission(actor: Actor, person_id, reason: str, typed: bool) -> AdmissionAccess | None:
+    """The ward user typed the whole personnummer (`typed`, admission_proof) and gives the reason: the admission
+    access lets them open the person to send the admission notice for NARA_ADMISSION_ACCESS_MINUTES. Logged and
+    listed for the manager's follow-up. None when the unit already has a relationship (nothing extra is opened).
+    """
+    from nara.people.models import Person
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not actor.can(Capability.PERSON_DATA):
+        raise gate.AccessDenied(_("Personen finns inte eller så saknar du behörighet."))
+    if gate.may_see_person(actor, person.pk):
+        return None
+    decision = gate.admission_decision(actor, typed)
+    if not decision.allowed:
+        raise gate.AccessDenied(decision.reason, person.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise gate.AccessDenied(_("Skriv skälet, t.ex. att personen är inlagd via akuten."), person.pk)
+    now = timezone.now()
+    aa = AdmissionAccess.objects.create(
+        person=person,
+        user_id=actor.user_id,
+        unit_id=actor.unit_id,
+        source=AdmissionAccess.Source.TYPED_PERSONNUMMER,
+        reason=reason,
+        opened_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.NARA_ADMISSION_ACCESS_MINUTES),
+    )
+    audit.record(
+        actor, person.pk, Action.CREATE, "access.admissionaccess", aa.pk, Basis.ADMISSION, "access:admission:open"
+    )
+    return aa
+
+
+def admission_check(actor: Actor, person_id, typed: bool) -> None:
+    """Raise AccessDenied unless the actor could open an admission access for the person (shows nothing)."""
+    from nara.people.models import Person
+
+    if not Person.objects.filter(pk=person_id).exists() or not actor.can(Capability.PERSON_DATA):
+        raise gate.AccessDenied(_("Personen finns inte eller så saknar du behörighet."))
+    if gate.may_see_person(actor, person_id):
+        return
+    decision = gate.admission_decision(actor, typed)
+    if not decision.allowed:
+        raise gate.AccessDenied(decision.reason, person_id)
+
+
+def admission_used(actor: Actor, admission: AdmissionAccess) -> None:
+    """The admission notice is sent: the admission access ends (the case gives the relationship from now on)."""
+    AdmissionAccess.objects.filter(pk=admission.pk, user_id=actor.user_id, notice_sent_at__isnull=True).update(
+        notice_sent_at=timezone.now()
+    )
+
+
+def admission_followup_list(actor: Actor):
+    """Admission accesses by users of the manager's organisation, unreviewed first."""
+    if not actor.can(Capability.LOG_REVIEW):
+        raise gate.AccessDenied(
+            _("Uppföljning av nödåtkomst görs av chef med behörighet till logguppföljning.")
+        )
+    return (
+        AdmissionAccess.objects.filter(unit__organisation_id=actor.org_id)
+        .select_related("person", "user", "unit", "reviewed_by")
+        .order_by("reviewed_at", "-opened_at")
+    )
+
+
+@transaction.atomic
+def admission_review(actor: Actor, admission_id: int, comment: str) -> None:
+    aa = admission_followup_list(actor).filter(pk=admission_id, reviewed_at__isnull=True).first()
+    if aa is None:
+        raise gate.AccessDenied(_("Åtkomsten finns inte eller är redan uppföljd."))
+    AdmissionAccess.objects.filter(pk=aa.pk).update(
+        reviewed_at=timezone.now(), reviewed_by_id=actor.user_id, review_comment=comment
+    )
+    audit.record(
+        actor,
+        aa.person_id,
+        Action.CHANGE,
+        "access.admissionaccess",
+        aa.pk,
+        Basis.LOG_REVIEW,
+        "access:admission:review",
     )
 
 

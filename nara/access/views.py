@@ -118,20 +118,25 @@ def emergency(request, person_id):
 
 @require_http_methods(["GET", "POST"])
 def emergency_followup(request):
+    """Emergency accesses and admission accesses (a ward without relationship sending the admission notice)."""
     actor = request.actor
     if request.method == "POST":
         form = EmergencyReviewForm(request.POST)
-        ea_id = request.POST.get("ea", "")
-        if form.is_valid() and ea_id.isdigit():
-            services.emergency_review(actor, int(ea_id), form.cleaned_data["comment"])
+        ea_id, admission_id = request.POST.get("ea", ""), request.POST.get("admission", "")
+        if form.is_valid() and (ea_id.isdigit() or admission_id.isdigit()):
+            if ea_id.isdigit():
+                services.emergency_review(actor, int(ea_id), form.cleaned_data["comment"])
+            else:
+                services.admission_review(actor, int(admission_id), form.cleaned_data["comment"])
             messages.success(request, _("Uppföljningen är dokumenterad."))
             return redirect("access:emergency_followup")
         messages.error(request, _("Skriv en kommentar om uppföljningen."))
     rows = selectors.emergency_followup(actor)
+    admissions = selectors.admission_followup(actor)
     return render(
         request,
         "access/emergency_followup.html",
-        {"rows": rows, "nav": "emergency", "form": EmergencyReviewForm()},
+        {"rows": rows, "admissions": admissions, "nav": "emergency", "form": EmergencyReviewForm()},
     )
 
 

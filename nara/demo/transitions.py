@@ -150,13 +150,16 @@ def save_discharge_cases(region, residents, today: dt.date, rng) -> int:
             both_must_act=admitted_on >= first_of_month, planning_due_at=notice_at + dt.timedelta(hours=48),
             recorded_by_unit=region.units[ward_key], recorded_by_org=region.region, recorded_by=nurse,
         )
-        for receiving, source in ((region.region, municipality), (municipality, region.region)):
+        # As case_services.start_case: the receivers take part of the region's case data only (never the other way).
+        receivers = {municipality.pk, health_centre.organisation_id} - {region.region.pk}
+        for receiving in sorted(receivers):
             consent = Consent.objects.create(
-                person=r.person, receiving_org=receiving, method=Consent.Method.VERBAL,
-                purpose=case_services.CONSENT_PURPOSE, valid_from=admitted_on, recorded_by_unit=case.ward,
+                person=r.person, receiving_org_id=receiving, method=Consent.Method.VERBAL,
+                purpose=case_services.CONSENT_PURPOSE, scope=case_services.CONSENT_SCOPE,
+                given_at=admitted + dt.timedelta(hours=1), valid_from=admitted_on, recorded_by_unit=case.ward,
                 recorded_by_org=region.region, recorded_by=nurse,
             )
-            consent.source_orgs.set([source])
+            consent.source_orgs.set([region.region])
             case.consents.add(consent)
         units = case_services.receiving_units(r.person, municipality, health_centre, admitted_on)
         case_services._event(ward, case, kinds.ADMISSION_NOTICE, case.reason, {"late": False},

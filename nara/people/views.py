@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from nara.access import gate
+from nara.access import admission_proof, gate
+from nara.access.forms import AdmissionReasonForm
 from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 from nara.people import selectors, services
@@ -33,9 +34,19 @@ def search(request):
     """Search by POST so that a personnummer never ends up in a URL or a server log."""
     result = None
     form = SearchForm(request.POST or None)
+    admission_form = None
     if request.method == "POST" and form.is_valid():
         result = selectors.search(request.actor, form.cleaned_data["q"], form.cleaned_data.get("pnr"))
-    return render(request, "people/search.html", {"form": form, "result": result, "nav": "search"})
+        if result.outside_relationship is not None:
+            # The whole personnummer was typed: the proof a ward needs for the admission basis (the opaque id,
+            # user and unit in the session for a short time; never the personnummer, never in a URL).
+            admission_proof.remember_typed(request.session, request.actor, result.outside_relationship.pk)
+            admission_form = AdmissionReasonForm()
+    return render(
+        request,
+        "people/search.html",
+        {"form": form, "result": result, "admission_form": admission_form, "nav": "search"},
+    )
 
 
 def overview(request, person_id):

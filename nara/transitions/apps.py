@@ -10,7 +10,7 @@ class TransitionsConfig(AppConfig):
     def ready(self):
         from nara.access import registry
         from nara.people import panels
-        from nara.transitions import person_panel, relationships
+        from nara.transitions import case_services, person_panel, relationships
         from nara.transitions.models import DischargeCase, HomeHealthEnrolment
 
         panels.register_overview_panel("transitions", "transitions/person/_panel.html", person_panel.for_person, 20)
@@ -19,3 +19,9 @@ class TransitionsConfig(AppConfig):
         registry.register_relationship_source(relationships.unit_has_open_follow_up)
         registry.register_record_type(DischargeCase, _("Utskrivningsärenden"))
         registry.register_record_type(HomeHealthEnrolment, _("Inskrivning i hemsjukvård"))
+        # The consent recorded with the admission notice covers the discharge case only (docs/decisions.md).
+        registry.register_consent_scope(
+            case_services.CONSENT_SCOPE,
+            _("uppgifterna i utskrivningsärendet"),
+            [DischargeCase._meta.label_lower],
+        )

@@ -54,7 +54,17 @@ class StartForm(forms.Form):
             *Consent.Method.choices,
         ],
         required=False,
-        help_text=_("Kan personen inte svara, registrera samtycket genom företrädare."),
+        help_text=_(
+            "Samtycket gäller att uppgifterna i utskrivningsärendet lämnas till kommunen och vårdcentralen. "
+            "Det ger inte avdelningen tillgång till kommunens eller andra vårdgivares uppgifter. Kan personen "
+            "inte svara, registrera samtycket genom företrädare."
+        ),
+    )
+    consent_given_at = dates.PastDateTime(
+        label=_("Samtycket lämnades"),
+        widget=DATETIME,
+        required=False,
+        help_text=_("Datum och klockslag då personen eller företrädaren samtyckte."),
     )
     representative_name = forms.CharField(label=_("Företrädarens namn"), max_length=200, required=False)
     representative_relation = forms.CharField(
@@ -62,11 +72,14 @@ class StartForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"admitted_at": _now_local()})
+        kwargs.setdefault("initial", {"admitted_at": _now_local(), "consent_given_at": _now_local()})
         super().__init__(*args, **kwargs)
 
     def clean_admitted_at(self):
         return _not_future(self.cleaned_data["admitted_at"])
+
+    def clean_consent_given_at(self):
+        return _now_if_this_minute(_not_future(self.cleaned_data["consent_given_at"]))
 
     def clean(self):
         cleaned = super().clean()
@@ -78,6 +91,10 @@ class StartForm(forms.Form):
             and not cleaned.get("representative_name", "").strip()
         ):
             self.add_error("representative_name", _("Skriv företrädarens namn."))
+        if cleaned.get("consent_method") and not cleaned.get("consent_given_at") and "consent_given_at" not in (
+            self.errors
+        ):
+            self.add_error("consent_given_at", _("Ange när samtycket lämnades."))
         return cleaned
 
 
@@ -149,9 +166,34 @@ class SipForm(CaseForm):
     )
     place = forms.CharField(label=_("Plats"), max_length=200, required=False)
     message = forms.CharField(label=_("Meddelande i kallelsen"), widget=TEXT, required=False)
+    # The SIP needs the person's own consent to the SIP; the consent given to the ward for the discharge is not it.
+    consent_method = forms.ChoiceField(
+        label=_("Personens samtycke till SIP"),
+        choices=[("", _("Inte inhämtat än – registreras på SIP-sidan")), *Consent.Method.choices],
+        required=False,
+        help_text=_(
+            "Gäller när SIP:en ännu saknar samtycke. Med samtycke tar deltagarna del av varandras uppgifter "
+            "för SIP:en, och kallelsen kan skickas direkt."
+        ),
+    )
+    consent_given_by = forms.CharField(
+        label=_("Vem lämnade samtycket till SIP"),
+        max_length=200,
+        required=False,
+        help_text=_("Personen själv eller företrädarens namn."),
+    )
+    consent_relation = forms.CharField(
+        label=_("Företrädarens relation till personen"), max_length=100, required=False
+    )
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("consent_method") and not cleaned.get("consent_given_by", "").strip():
+            self.add_error("consent_given_by", _("Ange vem som lämnade samtycket."))
+        if cleaned.get("consent_method") == Consent.Method.REPRESENTATIVE and not cleaned.get(
+            "consent_relation", ""
+        ).strip():
+            self.add_error("consent_relation", _("Ange företrädarens relation till personen."))
         starts = cleaned.get("starts_at")
         if starts and starts < timezone.now():
             self.add_error("starts_at", _("Tiden har redan passerat. Ange en kommande tid."))

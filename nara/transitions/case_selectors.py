@@ -37,6 +37,7 @@ def _case_qs():
         "fixed_care_contact_unit",
         "sip",
         "readmission_of",
+        "admission_access",
     )
 
 

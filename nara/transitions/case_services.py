@@ -45,6 +45,8 @@ from nara.transitions.models import (
 
 CONTEXT = "transitions:case"
 CONSENT_PURPOSE = "Utskrivningsplanering"
+# The consent recorded with the admission notice covers the case only (registered in apps.py).
+CONSENT_SCOPE = "discharge_case"
 RECORD_TYPE = "transitions.dischargecase"
 K = CaseEvent.Kind
 
@@ -132,9 +134,15 @@ def start_case(actor: Actor, person_id, data: dict) -> DischargeCase:
     """The ward sends the admission notice: addressed from the register, consent recorded, receipts created.
 
     data: admitted_at, expected_discharge_on, reason, both_must_act, consent_method ("" when no consent),
-    representative_name, representative_relation; optionally `now` (tests).
+    consent_given_at (required with a consent), representative_name, representative_relation; optionally `now`
+    (tests).
+
+    The consent is the person's documented consent (how, when, who) that the receivers — the municipality and a
+    listed vårdcentral of another organisation — take part of the region's case data; it never makes the ward's
+    organisation a receiver of their records (docs/decisions.md "Discharge cases").
     """
-    # The ward may not have a relationship yet: sending the notice is what gives it one (DESIGN.md §4).
+    # The ward may not have a relationship yet: with the admission basis (the whole personnummer typed and a
+    # reason: gate.open_person_for_admission) sending the notice is what gives it one (DESIGN.md §4).
     access = gate.open_person_for_admission(actor, person_id, CONTEXT, log=False)
     person = access.person
     unit = Unit.objects.get(pk=actor.unit_id)
@@ -156,6 +164,11 @@ def start_case(actor: Actor, person_id, data: dict) -> DischargeCase:
         raise CaseRefused(_("Din roll får inte registrera samtycke. Be en sjuksköterska eller läkare."))
     if method == Consent.Method.REPRESENTATIVE and not data.get("representative_name", "").strip():
         raise CaseRefused(_("Skriv företrädarens namn när samtycket lämnas genom företrädare."))
+    given_at = data.get("consent_given_at")
+    if method and given_at is None:
+        raise CaseRefused(_("Ange när samtycket lämnades."))
+    if method and given_at > now:
+        raise CaseRefused(_("Tidpunkten kan inte ligga i framtiden."))
     municipality = person.municipality
     health_centre = person.listed_unit
     case = DischargeCase(
@@ -173,19 +186,25 @@ def start_case(actor: Actor, person_id, data: dict) -> DischargeCase:
         recorded_by_unit_id=actor.unit_id,
         recorded_by_org_id=actor.org_id,
         recorded_by_id=actor.user_id,
+        admission_access=access.admission,
     )
     case.save()
+    if access.admission is not None:
+        access_services.admission_used(actor, access.admission)
     if method:
-        created = access_services.register_consents_between(
+        receivers = [municipality.pk]
+        if health_centre is not None:
+            receivers.append(health_centre.organisation_id)  # a private vårdcentral; the region's own is left out
+        created = access_services.register_scoped_consents(
             actor,
             person.pk,
-            [actor.org_id, municipality.pk],
+            receivers,
+            CONSENT_SCOPE,
             method,
             CONSENT_PURPOSE,
-            data.get("representative_name", "").strip() if method == Consent.Method.REPRESENTATIVE else "",
-            data.get("representative_relation", "").strip()
-            if method == Consent.Method.REPRESENTATIVE
-            else "",
+            given_at,
+            data.get("representative_name", ""),
+            data.get("representative_relation", ""),
         )
         case.consents.add(*created)
     units = receiving_units(person, municipality, health_centre, timezone.localtime(now).date())
@@ -445,12 +464,15 @@ def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> Discha
 
     Uses the SIP linked to the case, else the person's open SIP (a person has one SIP: the invitation becomes a
     new meeting in it, never a second SIP; refused with the reason when the vårdcentral may not change it),
-    else starts one through nara.plans.sip_services. The municipality's receiving units take part and the case's
-    consent is carried over when the SIP has none. The invitation is sent when the SIP has the consent and a
-    meeting time is given; otherwise it is sent from the SIP page, its time is then shown on the case from the
-    SIP (case_rules.sip_invitation_time) and recorded here by this step. A meeting of the SIP called before the
-    admission belongs to an earlier episode and is not this invitation.
-    data: starts_at (optional), place, message.
+    else starts one through nara.plans.sip_services. The municipality's receiving units take part. The SIP needs
+    the person's own consent to the SIP: the consent given to the ward for the discharge covers the case data
+    only and is never carried over (docs/decisions.md "Discharge cases"); the vårdcentral documents it here
+    (consent_method, consent_given_by, consent_relation) or on the SIP page. The invitation is sent when the SIP
+    has the consent and a meeting time is given; otherwise it is sent from the SIP page, its time is then shown on
+    the case from the SIP (case_rules.sip_invitation_time) and recorded here by this step. A meeting of the SIP
+    called before the admission belongs to an earlier episode and is not this invitation.
+    data: starts_at (optional), place, message, consent_method ("" or absent: none given here),
+    consent_given_by, consent_relation.
     """
     from nara.plans import sip_selectors, sip_services
     from nara.plans.models.sip import SipMeeting, SipParticipant
@@ -499,25 +521,29 @@ def invite_to_sip(actor: Actor, case_id, expected_version, data: dict) -> Discha
                         sip.version,
                         {"kind": SipParticipant.Kind.STAFF, "unit": unit, "staff": None, "role": unit.name},
                     )
-                consent = case.consents.filter(withdrawn_at__isnull=True).first()
-                sip.refresh_from_db()
-                if consent is not None and sip.consent_given_at is None:
-                    by_rep = consent.method == Consent.Method.REPRESENTATIVE
-                    sip = sip_services.record_consent(
-                        actor,
-                        sip.pk,
-                        sip.version,
-                        {
-                            "method": consent.method,
-                            "given_by": consent.representative_name if by_rep else case.person.full_name,
-                            "relation": consent.representative_relation if by_rep else "",
-                            "relatives_take_part": False,
-                            "relatives": [],
-                            "relatives_note": "",
-                        },
-                    )
                 case.sip = sip
             sip.refresh_from_db()
+            method = data.get("consent_method") or ""
+            if method and sip.consent_given_at is None:
+                given_by = (data.get("consent_given_by") or "").strip()
+                if not given_by:
+                    raise CaseRefused(_("Ange vem som lämnade samtycket."))
+                sip = sip_services.record_consent(
+                    actor,
+                    sip.pk,
+                    sip.version,
+                    {
+                        "method": method,
+                        "given_by": given_by,
+                        "relation": (data.get("consent_relation") or "").strip()
+                        if method == Consent.Method.REPRESENTATIVE
+                        else "",
+                        "relatives_take_part": False,
+                        "relatives": [],
+                        "relatives_note": "",
+                    },
+                )
+                sip.refresh_from_db()
             meeting = this_stays_meeting(sip, case)
             if meeting is None and sip.consent_given_at is not None and data.get("starts_at"):
                 sip = sip_services.send_invitation(

@@ -15,9 +15,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nara.access import gate
+from nara.access import admission_proof, gate
+from nara.access import services as access_services
+from nara.access.forms import AdmissionReasonForm
 from nara.core import conflicts
 from nara.core.models import ConcurrentEditError
 from nara.transitions import case_forms, case_rules, case_selectors, case_services
@@ -33,6 +35,24 @@ def inbox(request):
 def case_list(request, person_id):
     return render(
         request, "transitions/case/list.html", case_selectors.person_cases(request.actor, person_id)
+    )
+
+
+@require_POST
+def case_admission(request, person_id):
+    """The admission basis: a ward user who typed the whole personnummer in the search (the proof is in the
+    session) gives the reason, then opens the admission notice. The opaque id alone is refused (403)."""
+    actor = request.actor
+    typed = admission_proof.typed_recently(request.session, actor, person_id)
+    form = AdmissionReasonForm(request.POST)
+    if form.is_valid():
+        access_services.open_admission(actor, person_id, form.cleaned_data["reason"], typed)
+        return redirect("transitions:case_new", person_id)
+    access_services.admission_check(actor, person_id, typed)  # refused before the form is shown again
+    return render(
+        request,
+        "transitions/case/admission.html",
+        {"form": form, "person_id": person_id, "nav": "discharge"},
     )
 
 

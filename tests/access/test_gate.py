@@ -290,11 +290,17 @@ def test_log_register_records_logs_consents_and_blocks_with_the_persons_basis(w)
 
 
 def test_open_person_for_admission_logs_the_admission_basis(w):
-    """A ward opens a person it has no relationship with yet to send the admission notice: logged as such."""
+    """A ward opens a person it has no relationship with yet to send the admission notice, with evidence of the
+    admission (the whole personnummer typed and a reason: an open admission access): logged as such."""
+    from nara.access import services
     from nara.directory.models import Unit
 
     ward = f.unit(w.region, kind=Unit.Kind.WARD, name="Avdelning 7")
     ward_nurse = f.actor(f.staff(ward, ["nurse"]))
+    with pytest.raises(gate.AccessDenied, match="Sök på hela personnumret"):
+        gate.open_person_for_admission(ward_nurse, w.person.pk, CTX)  # the opaque id alone
+    for person in (w.person, w.stranger):
+        services.open_admission(ward_nurse, person.pk, "Inlagd via akuten", typed=True)
     since = logrows.mark()
     access = gate.open_person_for_admission(ward_nurse, w.person.pk, CTX)
     assert access.basis == Basis.ADMISSION

@@ -302,5 +302,12 @@ def test_discharge_cases_in_every_state(loaded):
     paid = [d for c in cases for d in daycount.case_days(c, today).payment_dates if d >= last_month]
     assert paid, "the monthly statements have payment days to show"
     for case in cases:
-        assert case.consents.count() == 2 and case.agreement is not None
+        assert case.agreement is not None
+        # The receivers take part of the region's case data only; the region receives nothing (issue 11).
+        consents = list(case.consents.prefetch_related("source_orgs"))
+        assert consents and all(c.scope == "discharge_case" and c.given_at for c in consents)
+        assert {c.receiving_org_id for c in consents} == (
+            {case.municipality_id, case.health_centre.organisation_id} - {case.recorded_by_org_id}
+        )
+        assert all([o.pk for o in c.source_orgs.all()] == [case.recorded_by_org_id] for c in consents)
     assert "utskrivningsärenden" in loaded

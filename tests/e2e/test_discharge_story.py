@@ -1,14 +1,18 @@
-"""Issue 5's discharge story in a real browser, three users in three browser contexts: the ward nurse sends the
-admission notice, the municipality's needs assessor and the vårdcentral's elder nurse acknowledge it, the
-municipality sends its planning information, the vårdcentral appoints the fast vårdkontakt, the ward notifies
-utskrivningsklar, the vårdcentral calls the SIP, and the ward discharges with the information transfer — ending
-with the trygg hemgång follow-up tasks on the case. axe-core checks every page on the way."""
+"""Issue 5's discharge story in a real browser, three users in three browser contexts: the ward nurse, whose ward
+has no care relationship with the person in Nära yet, finds her by the whole personnummer, writes the reason
+(issue 11: the opaque id alone is refused) and sends the admission notice with the person's documented consent;
+the municipality's needs assessor and the vårdcentral's elder nurse acknowledge it, the municipality sends its
+planning information, the vårdcentral appoints the fast vårdkontakt, the ward notifies utskrivningsklar, the
+vårdcentral calls the SIP with the person's consent to the SIP, and the ward discharges with the information
+transfer — ending with the trygg hemgång follow-up tasks on the case and the admission basis in the manager's
+follow-up list. axe-core checks every page on the way."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
+from nara.people.models import CareTeamMember
 from tests.transitions import builders as b
 from tests.world import build
 
@@ -19,6 +23,8 @@ PASSWORD = "demo-losen-123"
 def w(transactional_db):
     world = build()
     b.case_parties(world)
+    # The hospital's admission is not in Nära yet: the ward has no care relationship with the person.
+    CareTeamMember.objects.filter(unit=world.case_ward).delete()
     world.vc_nurse.first_name, world.vc_nurse.last_name = "Anna", "Berg"
     world.vc_nurse.save()
     b.fu_agreement(
@@ -61,8 +67,22 @@ def test_discharge_story(contexts, live_server, login, axe_check, w):
     login(bist, live_server, "lena", PASSWORD)
     login(vc, live_server, "anna", PASSWORD)
 
-    # 1. The ward sends the admission notice, addressed from the register.
+    # 1. The ward without a relationship: the opaque id alone is refused, with the way in.
     ward.goto(f"{live_server.url}/overgangar/{w.person.pk}/utskrivning/ny/")
+    assert "Sök på hela personnumret" in ward.get_by_test_id("denied-reason").inner_text()
+    axe_check(ward)
+    ward.get_by_role("link", name="Tillbaka till sök").click()
+    ward.get_by_label("Personnummer eller namn").fill(w.person.personnummer)
+    ward.get_by_role("button", name="Sök", exact=True).click()
+    assert w.person.personnummer not in ward.url
+    assert ward.get_by_test_id("no-relationship").is_visible()
+    axe_check(ward)
+    ward.get_by_label("Skäl till åtkomst utan vårdrelation").fill("Inlagd via akuten i morse")
+    ward.get_by_role("button", name="Skicka inskrivningsmeddelande").click()
+
+    # The ward sends the admission notice, addressed from the register, with the documented consent.
+    assert ward.locator("h1").inner_text() == "Skicka inskrivningsmeddelande"
+    assert w.person.personnummer not in ward.url
     assert "Marks kommun" in ward.get_by_test_id("to-municipality").inner_text()
     axe_check(ward)
     expected = timezone.localdate() + dt.timedelta(days=3)
@@ -70,12 +90,16 @@ def test_discharge_story(contexts, live_server, login, axe_check, w):
     ward.get_by_label("Orsak till vårdtillfället").fill("Pneumoni, nedsatt allmäntillstånd")
     ward.get_by_label("Både kommun och region behöver göra insatser efter utskrivning").check()
     ward.get_by_label("Personens samtycke till informationsöverföring").select_option("verbal")
+    assert ward.get_by_label("Samtycket lämnades").input_value()  # when: now unless changed
     ward.get_by_role("button", name="Skicka inskrivningsmeddelande").click()
     assert "Inskrivningsmeddelandet är skickat" in messages(ward)
     assert w.person.personnummer not in ward.url
     case_url = ward.url
     addressed = ward.get_by_test_id("addressed").inner_text()
     assert "Biståndsenheten Marks kommun" in addressed and "Vårdcentralen Kinna" in addressed
+    consent = ward.get_by_test_id("case-consent").inner_text()
+    assert "Muntligt" in consent and "lämnas till Marks kommun" in consent
+    assert "Inlagd via akuten i morse" in ward.get_by_test_id("admission-basis").inner_text()
     axe_check(ward)
 
     # 2. Both receivers acknowledge from their inbox; the municipality sends its planning information.
@@ -125,6 +149,9 @@ def test_discharge_story(contexts, live_server, login, axe_check, w):
     meeting = timezone.localtime() + dt.timedelta(days=2)
     vc.get_by_label("Tid för SIP-mötet").fill(meeting.strftime("%Y-%m-%dT10:00"))
     vc.get_by_label("Plats").fill("Hemma hos Astrid")
+    # The SIP needs the person's own consent to the SIP; the ward's consent covers the case only.
+    vc.get_by_label("Personens samtycke till SIP").select_option("verbal")
+    vc.get_by_label("Vem lämnade samtycket till SIP").fill("Astrid Lindqvist")
     vc.get_by_role("button", name="Starta SIP och kalla").click()
     assert "kallelse skickad" in vc.get_by_test_id("case-sip").inner_text()
     assert "Kallelse till SIP skickad i tid." in vc.get_by_test_id("deadlines").inner_text()
@@ -164,3 +191,17 @@ def test_discharge_story(contexts, live_server, login, axe_check, w):
         page.goto(case_url)
         assert "Uppföljande samtal" in page.get_by_test_id("follow-up-tasks").inner_text()
         axe_check(page)
+
+    # 7. The region's manager follows up the ward's use of the admission basis, like an emergency access.
+    manager = contexts()
+    login(manager, live_server, w.vc_manager.username, PASSWORD)
+    manager.goto(f"{live_server.url}/atkomst/nodatkomst/uppfoljning/")
+    row = manager.get_by_test_id("admission-followup").inner_text()
+    assert "Inlagd via akuten i morse" in row and "Medicinavdelning 31 SÄS" in row and "Astrid Lindqvist" in row
+    assert "Inskrivningsmeddelande skickat" in row and w.person.personnummer not in manager.content()
+    axe_check(manager)
+    manager.get_by_label("Kommentar från uppföljningen").last.fill("Inskrivningen stämmer med journalen.")
+    manager.get_by_role("button", name="Dokumentera uppföljning").last.click()
+    assert "Uppföljningen är dokumenterad." in messages(manager)
+    assert "Uppföljd" in manager.get_by_test_id("admission-followup").inner_text()
+    axe_check(manager)

@@ -197,6 +197,7 @@ def case_start(w, consent="verbal", both_must_act=True, admitted_hours_ago=5, **
         "reason": "Pneumoni",
         "both_must_act": both_must_act,
         "consent_method": consent,
+        "consent_given_at": now - dt.timedelta(hours=admitted_hours_ago) if consent else None,
         "now": now,
         **data,
     }

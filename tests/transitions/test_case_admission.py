@@ -1,5 +1,6 @@
 """A ward sends the admission notice for a patient it has no care relationship with in Nära yet (the admission is
-in the hospital's own record): policy.may_register_admission. Nobody else gets in that way."""
+in the hospital's own record): policy.may_register_admission, with evidence of the admission (the whole
+personnummer typed, and a reason: tests/transitions/test_admission_basis.py). Nobody else gets in that way."""
 
 import datetime as dt
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nara.access import gate
+from nara.access import services as access_services
 from nara.audit.basis import Basis
 from nara.audit.models import AccessLogEntry
 from nara.directory.models import Unit
@@ -26,7 +28,13 @@ def _data():
         "reason": "Fall i hemmet",
         "both_must_act": True,
         "consent_method": "verbal",
+        "consent_given_at": now - dt.timedelta(hours=2),
     }
+
+
+def _admitted(actor, person):
+    """The ward user typed the whole personnummer and wrote the reason (the admission basis)."""
+    return access_services.open_admission(actor, person.pk, "Inlagd via akuten", typed=True)
 
 
 def test_a_ward_without_relationship_sends_the_notice_and_then_has_one():
@@ -35,6 +43,11 @@ def test_a_ward_without_relationship_sends_the_notice_and_then_has_one():
     nurse = f.actor(f.staff(ward, ["nurse"]))
     with pytest.raises(gate.AccessDenied):
         gate.open_person(nurse, w.person.pk, "t")
+    with pytest.raises(gate.AccessDenied, match="Sök på hela personnumret"):
+        case_services.start_case(nurse, w.person.pk, _data())  # the opaque id alone
+    with pytest.raises(gate.AccessDenied, match="Sök på hela personnumret"):
+        access_services.open_admission(nurse, w.person.pk, "Inlagd via akuten", typed=False)
+    _admitted(nurse, w.person)
     case = case_services.start_case(nurse, w.person.pk, _data())
     assert case.ward_id == ward.pk
     assert gate.open_person(nurse, w.person.pk, "t").basis == Basis.RELATIONSHIP  # the case gives it
@@ -46,6 +59,9 @@ def test_the_new_case_page_opens_for_a_ward_and_is_logged_as_admission(client):
     ward = f.unit(w.region, kind=Unit.Kind.WARD, name="Avdelning 12")
     user = f.staff(ward, ["nurse"])
     client.force_login(user)
+    assert client.get(reverse("transitions:case_new", args=[w.person.pk])).status_code == 403
+    client.post(reverse("people:search"), {"q": w.person.personnummer})
+    client.post(reverse("transitions:case_admission", args=[w.person.pk]), {"reason": "Inlagd via akuten"})
     response = client.get(reverse("transitions:case_new", args=[w.person.pk]))
     assert response.status_code == 200
     assert AccessLogEntry.objects.filter(user=user, person=w.person, basis=Basis.ADMISSION).exists()
@@ -76,7 +92,9 @@ def test_the_relationship_lasts_a_while_after_discharge(settings):
 
     w = build()
     ward = f.unit(w.region, kind=Unit.Kind.WARD)
-    case = case_services.start_case(f.actor(f.staff(ward, ["nurse"])), w.person.pk, _data())
+    nurse = f.actor(f.staff(ward, ["nurse"]))
+    _admitted(nurse, w.person)
+    case = case_services.start_case(nurse, w.person.pk, _data())
     today = timezone.localdate()
     DischargeCase.objects.filter(pk=case.pk).update(status="discharged", discharged_at=timezone.now())
     related = Person.objects.filter(unit_addressed_by_open_case(ward.pk, today))
@@ -90,7 +108,8 @@ def test_a_ward_finds_the_person_by_whole_personnummer_and_is_offered_the_notice
     ward = f.unit(w.region, kind=Unit.Kind.WARD)
     client.force_login(f.staff(ward, ["assistant_nurse"]))  # no emergency access, but works at the ward
     body = client.post(reverse("people:search"), {"q": w.person.personnummer}).content.decode()
-    assert reverse("transitions:case_new", args=[w.person.pk]) in body
+    assert reverse("transitions:case_admission", args=[w.person.pk]) in body
+    assert reverse("transitions:case_new", args=[w.person.pk]) not in body  # the reason comes first
     assert "Nödåtkomst" not in body
     client.force_login(f.staff(f.unit(w.region), ["assistant_nurse"]))  # a health centre: neither
     body = client.post(reverse("people:search"), {"q": w.person.personnummer}).content.decode()

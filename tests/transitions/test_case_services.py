@@ -78,12 +78,25 @@ def test_home_health_unit_only_when_on_the_care_team(w):
     assert w.hsv.pk not in s.addressed_unit_ids(case)
 
 
-def test_consent_is_registered_between_region_and_municipality(w):
-    case = b.case_start(w, consent="representative", representative_name="Karl Lindqvist")
+def test_consent_lets_the_municipality_take_part_of_the_regions_case_data_only(w):
+    case = b.case_start(
+        w, consent="representative", representative_name="Karl Lindqvist", representative_relation="son"
+    )
     consents = list(case.consents.all())
-    assert {c.receiving_org_id for c in consents} == {w.region.pk, w.mark.pk}
-    assert all(c.purpose == s.CONSENT_PURPOSE and c.method == "representative" for c in consents)
-    assert consents[0].representative_name == "Karl Lindqvist"
+    # One direction only: the municipality receives the region's case data; the region receives nothing.
+    assert [(c.receiving_org_id, [o.pk for o in c.source_orgs.all()]) for c in consents] == [
+        (w.mark.pk, [w.region.pk])
+    ]
+    consent = consents[0]
+    assert consent.purpose == s.CONSENT_PURPOSE and consent.method == "representative"
+    assert (consent.representative_name, consent.representative_relation) == ("Karl Lindqvist", "son")
+    assert consent.scope == s.CONSENT_SCOPE and consent.given_at is not None
+
+
+def test_a_consent_without_the_time_it_was_given_is_refused(w):
+    with pytest.raises(CaseRefused, match="när samtycket lämnades"):
+        b.case_start(w, consent="verbal", consent_given_at=None)
+    assert not w.person.discharge_cases.exists()
 
 
 def test_without_consent_no_consent_rows(w):
@@ -260,14 +273,38 @@ def test_withdraw_needs_a_ready_notice(w):
 # --- SIP ------------------------------------------------------------------------------------------------------
 
 
-def test_sip_started_and_invited_with_the_case_consent(w):
+def test_the_discharge_consent_is_not_carried_into_the_sip(w):
+    """The consent the ward recorded covers the case data only; the SIP (whose consent lets every party see the
+    others' records) needs the person's own consent to the SIP."""
     case = b.case_start(w)
     s.notify_ready(ward(w), case.pk, case.version)
     starts = timezone.now() + dt.timedelta(days=2)
     s.invite_to_sip(vc(w), case.pk, fresh(case).version, {"starts_at": starts, "place": "Hemma hos Astrid"})
     case = fresh(case)
+    assert case.sip is not None and case.sip.consent_given_at is None and not case.sip.consents.exists()
+    assert case.sip_invited_at is None and not case.sip.meetings.exists()
+
+
+def test_sip_started_and_invited_with_the_sip_consent_documented_in_the_step(w):
+    case = b.case_start(w)
+    s.notify_ready(ward(w), case.pk, case.version)
+    starts = timezone.now() + dt.timedelta(days=2)
+    with pytest.raises(CaseRefused, match="vem som lämnade samtycket"):
+        s.invite_to_sip(vc(w), case.pk, fresh(case).version, {"starts_at": starts, "consent_method": "verbal"})
+    s.invite_to_sip(
+        vc(w),
+        case.pk,
+        fresh(case).version,
+        {
+            "starts_at": starts,
+            "place": "Hemma hos Astrid",
+            "consent_method": "verbal",
+            "consent_given_by": "Astrid Lindqvist",
+        },
+    )
+    case = fresh(case)
     sip = case.sip
-    assert sip is not None and sip.consent_given_at is not None
+    assert sip is not None and sip.consent_given_at is not None and sip.consent_given_by == "Astrid Lindqvist"
     assert sip.participants.filter(unit=w.case_bist).exists()
     assert sip.meetings.count() == 1
     assert case.sip_invited_at == sip.meetings.get().invited_at

@@ -69,10 +69,14 @@ def test_an_invitation_sent_from_the_sip_page_counts_on_both(w):
     case.refresh_from_db()
     assert case.sip is not None and case.sip_invited_at is None
     assert "sip" in overview_risks(w, case, w.vc_nurse, timezone.now())
+    # The SIP needs the person's own consent to the SIP (the discharge consent is not carried over).
+    sip = sip_services.record_consent(
+        vc, case.sip.pk, case.sip.version, {"method": "verbal", "given_by": "Astrid", "relatives_take_part": False}
+    )
     sip = sip_services.send_invitation(
         vc,
-        case.sip.pk,
-        case.sip.version,
+        sip.pk,
+        sip.version,
         {"kind": "planning", "starts_at": timezone.now() + dt.timedelta(days=1), "place": "Hemma"},
     )
     invited_at = sip.meetings.get().invited_at

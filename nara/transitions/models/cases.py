@@ -4,7 +4,8 @@ the day of discharge (reference/rules.md §1).
 The case is recorded by the ward's organisation (the region). It is addressed to the person's municipality (by
 folkbokföringskommun) and listed vårdcentral; the addressed units have a care relationship while the case is open
 (DESIGN.md §4), and see the case through the person's consent to information transfer, recorded with the
-admission notice as ordinary Consent rows (like the SIP consent). Every step is a CaseEvent, so the whole timeline
+admission notice as Consent rows limited to the case (scope "discharge_case": the receivers take part of the
+region's case data, and the ward of nobody's records). Every step is a CaseEvent, so the whole timeline
 can be shown and the payment days recomputed from it.
 """
 
@@ -46,6 +47,16 @@ class DischargeCase(PersonRecord):
         "transitions.Agreement", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     consents = models.ManyToManyField(Consent, blank=True, related_name="discharge_cases")
+    # Set when the ward had no care relationship and opened the person on the admission basis (the reason and
+    # the manager's follow-up are there).
+    admission_access = models.ForeignKey(
+        "access.AdmissionAccess",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("åtkomst för inskrivningsmeddelande"),
+    )
     both_must_act = models.BooleanField(
         _("både kommun och region behöver göra insatser efter utskrivning"), default=False
     )
