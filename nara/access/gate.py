@@ -466,6 +466,15 @@ def where_data_exists(person_id) -> list[tuple[str, str, int]]:
     return sorted(out)
 
 
+def orgs_holding_data(person_id) -> list[int]:
+    """The organisations that recorded data about the person (the ids behind `where_data_exists`): an emergency
+    access opens all of it, so each of them gets the step's log row."""
+    ids: set[int] = set()
+    for rt in registry.RECORD_TYPES.values():
+        ids.update(rt.model.objects.filter(person_id=person_id).values_list("recorded_by_org_id", flat=True))
+    return sorted(ids)
+
+
 class PersonList(list):
     truncated = False
 

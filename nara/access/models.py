@@ -152,6 +152,33 @@ class EmergencyAccess(models.Model):
         )
 
 
+class EmergencyDataReview(models.Model):
+    """The follow-up of an emergency access by an organisation whose data it opened, other than the user's own.
+
+    The user's own organisation follows up its staff's emergency access on the EmergencyAccess itself
+    (`reviewed_at` …); each other organisation that holds data about the person (its rows in the access log name
+    it as `data_org`) documents its own follow-up here, once.
+    """
+
+    emergency = models.ForeignKey(EmergencyAccess, on_delete=models.PROTECT, related_name="data_reviews")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("huvudman"))
+    reviewed_at = models.DateTimeField(_("uppföljd"), default=timezone.now)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uppföljd av"))
+    comment = models.TextField(_("kommentar från uppföljningen"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["emergency", "organisation"], name="one_data_review_per_organisation")
+        ]
+        verbose_name = _("uppföljning av nödåtkomst hos uppgifternas huvudman")
+        verbose_name_plural = _("uppföljningar av nödåtkomst hos uppgifternas huvudman")
+
+    def __str__(self) -> str:
+        return f"{self.emergency_id} {self.reviewed_at:%Y-%m-%d}"
+
+
 class AdmissionAccess(models.Model):
     """A ward opened a person it had no care relationship with, to send the admission notice (Lag 2017:612).
 

@@ -66,10 +66,28 @@ FOLLOW_UP_ROWS = 200
 
 
 def emergency_followup(actor: Actor) -> list:
-    """The emergency accesses a manager follows up (unreviewed first); each row shown is a log-review read."""
+    """The emergency accesses a manager follows up (not yet followed up by the manager's organisation first); each
+    row shown is a log-review read. Each row carries the organisation's own follow-up: `followed_up_at`,
+    `followed_up_by`, `followed_up_comment` (for another organisation's user's access, the EmergencyDataReview
+    of the manager's organisation)."""
     from nara.access import services
+    from nara.access.models import EmergencyDataReview
 
     rows = list(services.emergency_followup_list(actor)[:FOLLOW_UP_ROWS])
+    reviews = {
+        r.emergency_id: r
+        for r in EmergencyDataReview.objects.filter(
+            organisation_id=actor.org_id, emergency__in=[ea.pk for ea in rows if ea.by_other_org]
+        ).select_related("reviewed_by")
+    }
+    for ea in rows:
+        review = reviews.get(ea.pk)
+        if not ea.by_other_org:
+            ea.followed_up_by, ea.followed_up_comment = ea.reviewed_by, ea.review_comment
+        elif review is not None:
+            ea.followed_up_by, ea.followed_up_comment = review.reviewed_by, review.comment
+        else:
+            ea.followed_up_by, ea.followed_up_comment = None, ""
     audit.record_many(
         actor,
         [(ea.person_id, "access.emergencyaccess", ea.pk, Basis.LOG_REVIEW) for ea in rows],

@@ -3,15 +3,27 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nara.access import gate
-from nara.access.models import AdmissionAccess, Block, Consent, EmergencyAccess
+from nara.access.models import AdmissionAccess, Block, Consent, EmergencyAccess, EmergencyDataReview
 from nara.audit import services as audit
 from nara.audit.basis import Basis
-from nara.audit.models import Action
+from nara.audit.models import AccessLogEntry, Action
 from nara.core.models import ConcurrentEditError
 from nara.directory.actor import Actor
 from nara.directory.roles import Capability
@@ -303,9 +315,14 @@ def admission_review(actor: Actor, admission_id: int, comment: str) -> None:
 
 
 def _log_emergency(actor: Actor, ea: EmergencyAccess, step: str) -> None:
-    """Each step of an emergency access (locate, open, close) leaves one row, followed up by the manager."""
-    audit.record(
-        actor, ea.person_id, Action.EMERGENCY, "access.emergencyaccess", ea.pk, Basis.EMERGENCY,
+    """Each step of an emergency access (locate, open, close) leaves one row per organisation that holds data
+    about the person (one row naming none when nobody does): the access concerns all of their data, and each of
+    them follows it up in its own log review. The user's own organisation sees every row."""
+    orgs = gate.orgs_holding_data(ea.person_id) or [None]
+    audit.record_many(
+        actor,
+        [(ea.person_id, "access.emergencyaccess", ea.pk, Basis.EMERGENCY, org) for org in orgs],
+        Action.EMERGENCY,
         f"access:emergency:{step}",
     )
 
@@ -363,28 +380,63 @@ def emergency_close(actor: Actor, ea_id: int) -> EmergencyAccess | None:
     return ea
 
 
+def _emergencies_opening_data_of(org_id: int):
+    """Ids of the emergency accesses whose steps opened data the organisation recorded: their access-log rows name
+    it as the data organisation (`_log_emergency`). A subquery, however many there are."""
+    return (
+        AccessLogEntry.objects.filter(
+            action=Action.EMERGENCY, record_type="access.emergencyaccess", data_org_id=org_id
+        )
+        .annotate(ea_id=Cast("record_id", IntegerField()))
+        .values("ea_id")
+    )
+
+
 def emergency_followup_list(actor: Actor):
-    """Emergency accesses by users of the manager's organisation, unreviewed first."""
+    """The emergency accesses the manager's organisation follows up, not yet followed up by it first: those by
+    its own users, and those by other organisations' users that opened data it recorded (`by_other_org`).
+
+    `followed_up_at` is the organisation's own follow-up: on the emergency access for its own users', in an
+    EmergencyDataReview of the organisation for another's.
+    """
     if not actor.can(Capability.LOG_REVIEW):
         raise gate.AccessDenied(
             _("Uppföljning av nödåtkomst görs av chef med behörighet till logguppföljning.")
         )
+    own = Q(unit__organisation_id=actor.org_id)
+    review = EmergencyDataReview.objects.filter(emergency=OuterRef("pk"), organisation_id=actor.org_id)
     return (
-        EmergencyAccess.objects.filter(unit__organisation_id=actor.org_id)
-        .select_related("person", "user", "unit", "reviewed_by")
-        .order_by("reviewed_at", "-located_at")
+        EmergencyAccess.objects.filter(own | Q(pk__in=Subquery(_emergencies_opening_data_of(actor.org_id))))
+        .select_related("person", "user", "unit__organisation", "reviewed_by")
+        .annotate(
+            by_other_org=ExpressionWrapper(~own, output_field=BooleanField()),
+            followed_up_at=Case(
+                When(own, then=F("reviewed_at")),
+                default=Subquery(review.values("reviewed_at")[:1]),
+            ),
+        )
+        .order_by(F("followed_up_at").asc(nulls_first=True), "-located_at", "-pk")
     )
 
 
 @transaction.atomic
 def emergency_review(actor: Actor, ea_id: int, comment: str) -> None:
-    qs = emergency_followup_list(actor).filter(pk=ea_id, reviewed_at__isnull=True)
-    ea = qs.first()
+    """The manager documents their organisation's follow-up of an emergency access, once per organisation."""
+    ea = emergency_followup_list(actor).filter(pk=ea_id, followed_up_at__isnull=True).first()
     if ea is None:
         raise gate.AccessDenied(_("Nödåtkomsten finns inte eller är redan uppföljd."))
-    EmergencyAccess.objects.filter(pk=ea.pk).update(
+    if ea.by_other_org:
+        try:
+            with transaction.atomic():
+                EmergencyDataReview.objects.create(
+                    emergency=ea, organisation_id=actor.org_id, reviewed_by_id=actor.user_id, comment=comment
+                )
+        except IntegrityError:  # documented a moment ago by another manager of the organisation
+            raise gate.AccessDenied(_("Nödåtkomsten finns inte eller är redan uppföljd.")) from None
+    elif not EmergencyAccess.objects.filter(pk=ea.pk, reviewed_at__isnull=True).update(
         reviewed_at=timezone.now(), reviewed_by_id=actor.user_id, review_comment=comment
-    )
+    ):
+        raise gate.AccessDenied(_("Nödåtkomsten finns inte eller är redan uppföljd."))
     audit.record(
         actor,
         ea.person_id,

@@ -73,7 +73,7 @@ class LogFilterForm(PeriodForm):
                               error_messages={"invalid_choice": _("Välj en åtkomstgrund i listan.")})
     quick = forms.ChoiceField(required=False, widget=forms.HiddenInput,
                               choices=[("", ""), (selectors.QUICK_EMERGENCY, ""), (selectors.QUICK_LAST_DAY, ""),
-                                       (selectors.QUICK_DENIED, "")])
+                                       (selectors.QUICK_DENIED, ""), (selectors.QUICK_OTHER_ORG, "")])
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,6 +57,13 @@ class AccessLogEntry(models.Model):
                                help_text=_("Vyn eller tjänsten som gjorde åtkomsten."))
     reason = models.CharField(_("skäl till nekandet"), max_length=300, blank=True,
                               help_text=_("Bara för nekade försök: skälet som användaren fick se."))
+    # The organisation whose data the row is about: the recording organisation of the record read or written
+    # (filled from the record by audit.services), for an emergency-access step one row per organisation holding
+    # data about the person; empty for the shared register and the log's own reads. The log review of that
+    # organisation sees the row whoever made it (selectors.reviewable).
+    data_org = models.ForeignKey("directory.Organisation", on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False, null=True, blank=True,
+                                 verbose_name=_("uppgifternas huvudman"))
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -66,6 +73,7 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["person", "logged_at"]),
             models.Index(fields=["user", "logged_at"]),
             models.Index(fields=["unit", "logged_at"]),
+            models.Index(fields=["data_org", "logged_at"]),
         ]
         verbose_name = _("loggpost")
         verbose_name_plural = _("åtkomstlogg")

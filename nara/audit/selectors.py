@@ -1,8 +1,11 @@
 """Read helpers for log review (loggkontroll), spot checks and the person's log extract.
 
-Scope: a manager reviews the rows logged at units of their own organisation (huvudman). Each huvudman is
-responsible for (personuppgiftsansvarig) and follows up its own staff's accesses; another organisation's staff
-names and working patterns are not theirs to read. The same scope applies to the log extract the manager issues.
+Scope: a manager reviews the rows logged at units of their own organisation (huvudman) and the rows about data
+their organisation recorded, whoever made them (`AccessLogEntry.data_org`). Each huvudman follows up its own
+staff's accesses, and as the holder of the data (personuppgiftsansvarig for it) every access to its data, also by
+another organisation's staff (an emergency access, a consent): it must be able to see who took part of what it
+recorded. Another organisation's staff's other accesses are not its to read. The same scope applies to the log
+extract the manager issues.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from nara.people.models import Person
 QUICK_EMERGENCY = "emergency"
 QUICK_LAST_DAY = "last_day"
 QUICK_DENIED = "denied"
+QUICK_OTHER_ORG = "other_org"
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,14 @@ def review_units(actor: Actor) -> QuerySet:
     return Unit.objects.filter(organisation_id=actor.org_id)
 
 
+def _own_units_q(actor: Actor) -> Q:
+    return Q(unit_id__in=review_units(actor).values("pk"))
+
+
 def reviewable(actor: Actor) -> QuerySet:
-    """Every row the actor may review: logged at a unit of the actor's organisation."""
-    return AccessLogEntry.objects.filter(unit_id__in=review_units(actor).values("pk"))
+    """Every row the actor may review: logged at a unit of the actor's organisation, or about data the actor's
+    organisation recorded (whoever read or wrote it)."""
+    return AccessLogEntry.objects.filter(_own_units_q(actor) | Q(data_org_id=actor.org_id))
 
 
 def my_unit_ids(actor: Actor) -> set[int]:
@@ -88,10 +97,12 @@ def filtered_log(actor: Actor, filters: LogFilters, now: dt.datetime | None = No
         qs = qs.filter(Q(action=Action.EMERGENCY) | Q(basis=Basis.EMERGENCY))
     elif filters.quick == QUICK_DENIED:
         qs = qs.filter(action=Action.DENIED)
+    elif filters.quick == QUICK_OTHER_ORG:
+        qs = qs.filter(data_org_id=actor.org_id).exclude(_own_units_q(actor))
     elif filters.quick == QUICK_LAST_DAY:
         since = (now or timezone.now()) - dt.timedelta(days=1)
         qs = qs.filter(unit_id__in=my_unit_ids(actor), logged_at__gte=since)
-    return qs
+    return qs.select_related("data_org")
 
 
 def persons_by_id(ids) -> dict:
@@ -113,6 +124,8 @@ def describe(actor: Actor, filters: LogFilters) -> str:
         parts.append(_("Nödåtkomster"))
     elif filters.quick == QUICK_DENIED:
         parts.append(_("Nekade försök"))
+    elif filters.quick == QUICK_OTHER_ORG:
+        parts.append(_("Andra huvudmäns åtkomst till våra uppgifter"))
     elif filters.quick == QUICK_LAST_DAY:
         parts.append(_("Mina enheters senaste dygn"))
     if filters.person_id:
@@ -131,7 +144,7 @@ def describe(actor: Actor, filters: LogFilters) -> str:
         parts.append(_("Åtgärd: %(a)s") % {"a": Action(filters.action).label})
     if filters.basis:
         parts.append(_("Åtkomstgrund: %(b)s") % {"b": Basis(filters.basis).label})
-    scope = _("Enheter hos %(org)s") % {"org": actor.org_name}
+    scope = _("Enheter hos %(org)s och åtkomst till uppgifter som %(org)s har registrerat") % {"org": actor.org_name}
     return "; ".join([scope, *parts]) if parts else _("%(scope)s, inga filter") % {"scope": scope}
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nara.audit import selectors, services
 from nara.audit.forms import LogFilterForm, PeriodForm, PersonChoiceForm, SpotCheckForm
 from nara.audit.models import Action
-from nara.audit.selectors import QUICK_DENIED, QUICK_EMERGENCY, QUICK_LAST_DAY
+from nara.audit.selectors import QUICK_DENIED, QUICK_EMERGENCY, QUICK_LAST_DAY, QUICK_OTHER_ORG
 from nara.directory.roles import Capability
 
 PAGE_SIZE = 50
@@ -70,6 +70,7 @@ def _review_page(request, person_form=None, spot_form=None, status=200):
         "spot_form": spot_form or SpotCheckForm(), "page": None, "filter_person": None,
         "query": _clean_query(form), "query_no_person": _clean_query(form, without=("person",)),
         "quick_emergency": QUICK_EMERGENCY, "quick_last_day": QUICK_LAST_DAY, "quick_denied": QUICK_DENIED,
+        "quick_other_org": QUICK_OTHER_ORG,
     }
     # An unbound form is valid-empty: no filters, every reviewable row.
     if form.is_bound and not form.is_valid():

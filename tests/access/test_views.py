@@ -34,7 +34,8 @@ def test_emergency_access_in_two_steps_then_followed_up(client, w):
     assert response.status_code == 302
     body = client.get(overview).content.decode()
     assert "Karl Lindqvist" in body and "Du har nödåtkomst" in body
-    assert AccessLogEntry.objects.filter(user=w.outsider_nurse, action="emergency").count() == 2
+    # Steps one and two, each once per organisation holding data about the person (the region and Mark).
+    assert AccessLogEntry.objects.filter(user=w.outsider_nurse, action="emergency").count() == 2 * 2
 
     client.force_login(w.vc_manager)
     followup = reverse("access:emergency_followup")
@@ -54,11 +55,12 @@ def test_emergency_access_in_two_steps_then_followed_up(client, w):
     assert client.get(overview).status_code == 403
     # Closing early is logged like the opening (who, when, which emergency access).
     closed = AccessLogEntry.objects.filter(user=w.outsider_nurse, context="access:emergency:close")
-    assert list(closed.values_list("person_id", "action", "record_id", "basis")) == [
-        (w.person.pk, "emergency", str(ea.pk), "emergency")
-    ]
+    assert sorted(closed.values_list("person_id", "action", "record_id", "basis", "data_org_id")) == sorted([
+        (w.person.pk, "emergency", str(ea.pk), "emergency", w.region.pk),
+        (w.person.pk, "emergency", str(ea.pk), "emergency", w.mark.pk),
+    ])
     client.post(reverse("access:emergency_close", args=[ea.pk]))  # already closed: nothing more is logged
-    assert closed.count() == 1
+    assert closed.count() == 2
 
 
 def test_followup_is_for_managers_only(client, w):
