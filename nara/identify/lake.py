@@ -357,7 +357,25 @@ def writing() -> Iterator[Writer]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         writer = Writer(directory)
         writer.sweep()
+        # Scratch holds the extract's text (personnummer and all) while the import runs: the service's user only.
+        writer.scratch.mkdir(mode=0o700, exist_ok=True)
+        writer.scratch.chmod(0o700)  # whatever the umask
         try:
             yield writer
         finally:
             shutil.rmtree(writer.scratch, ignore_errors=True)
+
+
+def sweep_if_idle() -> bool:
+    """Remove what a killed writer left (scratch files, unreferenced Parquet) unless a write runs now; for a
+    starting worker, which must not wait for another process's import. True when it swept."""
+    directory = lake_dir()
+    if not directory.is_dir():
+        return False
+    with open(directory / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        Writer(directory).sweep()
+        return True

@@ -41,6 +41,9 @@ class ImportBatch(models.Model):
     organisation = models.ForeignKey("directory.Organisation", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("organisation"))
     upload_name = models.CharField(max_length=100, blank=True)
+    # The background task that imports the upload (its id in the task framework): tells an upload still waiting
+    # for a worker from one whose worker died before the import began (import_tasks.recover).
+    task_id = models.CharField(max_length=64, blank=True)
     stage = models.CharField(_("steg"), max_length=20, blank=True)
     rows_done = models.PositiveBigIntegerField(default=0)
     rows_total = models.PositiveBigIntegerField(null=True, blank=True)

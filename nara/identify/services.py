@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -91,7 +92,7 @@ def import_extract(
         batch.save(update_fields=["file_format", "status"])
     # The file's checksum (gigabytes for a region's CSV) is computed beside the import, not before it: hashlib
     # releases the GIL, so it overlaps DuckDB's work.
-    with ThreadPoolExecutor(max_workers=1) as pool, _alive(batch):
+    with private_files(), ThreadPoolExecutor(max_workers=1) as pool, holding(batch.pk):
         digest = pool.submit(file_sha256, path) if not batch.file_sha256 and path.is_file() else None
         fail_stale_batches()
         _import(batch, kind, path, accept_valid_rows, report_to, progress, file_format, extract_date)
@@ -125,27 +126,59 @@ def _import(batch, kind, path, accept_valid_rows, report_to, progress, file_form
                               "report_path"])
 
 
+@contextlib.contextmanager
+def private_files():
+    """Everything the import writes meanwhile (DuckDB's scratch and spill files with the extract's text, the
+    report, the lake's files) is readable by the service's own user only: umask 077. The umask is the process's;
+    an import runs alone in its process (worker task, `nara import`) and the previous one is put back."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 # --- batches of imports that died ------------------------------------------------------------------------------
-# While import_extract runs, its process holds an exclusive flock on var/import-locks/<batch id>.lock; the kernel
+# While an import runs, its process holds an exclusive flock on var/import-locks/<batch id>.lock; the kernel
 # drops it when the process ends, however it ends. A batch still 'running' whose lock nobody holds was killed (or
-# its machine went down); it is marked failed at the start of the next import.
+# its machine went down). fail_stale_batches marks it failed: at the start of every import, when a worker starts
+# and when the upload pages are opened (import_tasks.recover).
 STALE_WITHOUT_LOCK = dt.timedelta(hours=1)  # a running batch with no lock file at all (created before its lock)
+STALE_MESSAGE = gettext_lazy(
+    "Inläsningen avbröts innan den var klar: processen som läste in filen avslutades oväntat. Analyslagret är "
+    "antingen oförändrat eller helt uppdaterat; läs in filen igen."
+)
+_HELD: dict[int, object] = {}  # batch id → the open lock file, for the batches this process holds
 
 
 def _locks_dir() -> Path:
     return Path(settings.VAR_DIR) / "import-locks"
 
 
+def lock_path(batch_pk: int) -> Path:
+    return _locks_dir() / f"{batch_pk}.lock"
+
+
 @contextlib.contextmanager
-def _alive(batch: ImportBatch):
+def holding(batch_pk: int):
+    """Hold batch `batch_pk`'s lock while the block runs (re-entrant: the upload task takes it before it calls
+    import_extract). The lock file is locked before it gets its name, so nobody ever finds it unlocked while
+    its process lives."""
+    if batch_pk in _HELD:
+        yield
+        return
     directory = _locks_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{batch.pk}.lock"
-    with open(path, "w") as lock:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = lock_path(batch_pk)
+    pending = directory / f".{batch_pk}.lock.{os.getpid()}"
+    with open(pending, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        os.replace(pending, path)
+        _HELD[batch_pk] = lock
         try:
             yield
         finally:
+            del _HELD[batch_pk]
             path.unlink(missing_ok=True)  # before the lock goes: nobody finds it unlocked while it exists
 
 
@@ -162,25 +195,38 @@ def _held(path: Path) -> bool:
 
 
 def fail_stale_batches() -> int:
-    """Mark import_extract's batches whose process has died as failed (Swedish message); return how many.
-    Uploads still waiting in the queue for the worker are left alone: their import has not started."""
-    directory = _locks_dir()
+    """Mark the batches whose process has died as failed (Swedish message); return how many. An upload still
+    waiting for the worker has no lock yet: import_tasks.recover decides about those from the task's state."""
+    return len(fail_batches(stale_batches()))
+
+
+def stale_batches() -> list[int]:
+    """Running batches whose lock file nobody holds, or without a lock file long after they started (an upload
+    waiting for the worker excepted)."""
     stale = []
-    for pk, started_at in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).exclude(stage=ImportBatch.QUEUED_STAGE).values_list(
-            "pk", "started_at"):
-        path = directory / f"{pk}.lock"
+    for pk, started_at, stage in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).values_list(
+            "pk", "started_at", "stage"):
+        path = lock_path(pk)
         if path.exists():
             if not _held(path):
                 stale.append(pk)
-                path.unlink(missing_ok=True)
-        elif started_at < timezone.now() - STALE_WITHOUT_LOCK:
+        elif stage != ImportBatch.QUEUED_STAGE and started_at < timezone.now() - STALE_WITHOUT_LOCK:
             stale.append(pk)
-    if not stale:
-        return 0
-    message = _("Importen avbröts innan den var klar (processen avslutades oväntat). Analyslagret är antingen "
-                "oförändrat eller helt uppdaterat; läs in filen igen om du är osäker.")
-    return ImportBatch.objects.filter(pk__in=stale, status=ImportBatch.Status.RUNNING).update(
-        status=ImportBatch.Status.FAILED, message=message, finished_at=timezone.now())
+    return stale
+
+
+def fail_batches(pks: list[int]) -> list[int]:
+    """Mark these batches failed (those still running) with STALE_MESSAGE; return the ones that were."""
+    if not pks:
+        return []
+    with transaction.atomic():
+        failed = list(ImportBatch.objects.select_for_update().filter(
+            pk__in=pks, status=ImportBatch.Status.RUNNING).values_list("pk", flat=True))
+        ImportBatch.objects.filter(pk__in=failed).update(
+            status=ImportBatch.Status.FAILED, message=str(STALE_MESSAGE), finished_at=timezone.now())
+    for pk in failed:
+        lock_path(pk).unlink(missing_ok=True)
+    return failed
 
 
 def duckdb_config(spill: Path) -> dict:

@@ -29,6 +29,7 @@ ERRORS_SHOWN = 20
 def upload(request):
     actor = request.actor
     import_tasks.require_import(actor)
+    import_tasks.recover()  # an import whose worker died is shown failed, not "Pågår" for ever
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = import_tasks.start_upload(actor, form.cleaned_data["kind"], form.cleaned_data["file"],
@@ -67,6 +68,7 @@ def upload_report(request, pk: int):
 
 def _own_batch(actor, pk: int) -> ImportBatch:
     import_tasks.require_import(actor)
+    import_tasks.recover()  # the progress page polls this: a dead import turns "Misslyckades" within a second
     batch = get_object_or_404(ImportBatch.objects.select_related("started_by"), pk=pk)
     if batch.organisation_id != actor.org_id:
         raise gate.AccessDenied(_("Importen gjordes av en annan organisation."))

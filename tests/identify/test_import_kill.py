@@ -137,3 +137,124 @@ def test_killed_at_arbitrary_moments(var, tmp_path):
         outcomes.add("complete")
         break
     assert "unchanged" in outcomes
+
+
+# --- an upload whose worker is killed (issue 11 item 4) ------------------------------------------------------
+# The web page stores the file and enqueues the task; `nara db_worker` runs it. Killed mid-import, the next
+# worker to start fails the batch, removes the stored upload and the lake's scratch files, and the files it
+# leaves while it runs are never readable by other users.
+
+UPLOAD = """
+from pathlib import Path
+from django.core.files.uploadedfile import SimpleUploadedFile
+from nara.identify import import_tasks
+from tests import factories as f
+
+actor = f.actor(f.staff(f.unit(f.organisation(name="Region Test", kind="region")), ["analyst"]))
+data = Path(SOURCE).read_bytes()
+batch = import_tasks.start_upload(actor, "encounters", SimpleUploadedFile("kontakter.csv", data),
+                                  accept_valid_rows=False)
+print(batch.pk)
+"""
+
+
+def upload(var: Path, source: Path) -> int:
+    done = subprocess.run([sys.executable, "-m", "nara", "shell", "-c", UPLOAD.replace("SOURCE", repr(str(source)))], cwd=ROOT,
+                          env=environment(var), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
+def start_worker_paused(var: Path, point: str, timeout: float = 120) -> subprocess.Popen:
+    """A worker that stops at `point`; killed (and the test failed) if it does not get there in time: a worker
+    keeps running when its task ends, so its stderr never closes by itself."""
+    import selectors
+
+    child = subprocess.Popen([sys.executable, "-m", "nara", "db_worker", "--no-startup-delay", "--interval", "0.1"],
+                             cwd=ROOT, env=environment(var, NARA_TEST_PAUSE_AT=point),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline, seen = time.monotonic() + timeout, b""
+    with selectors.DefaultSelector() as waiting:
+        waiting.register(child.stderr, selectors.EVENT_READ)
+        while time.monotonic() < deadline and waiting.select(timeout=deadline - time.monotonic()):
+            chunk = os.read(child.stderr.fileno(), 1 << 16)
+            seen += chunk
+            if f"NARA-PAUSED {point}".encode() in seen:
+                return child
+            if not chunk:
+                break
+    kill(child)
+    raise AssertionError(f"the worker did not reach {point} within {timeout} s: {seen.decode(errors='replace')[-2000:]}")
+
+
+def restart_worker(var: Path) -> None:
+    """A new worker: it recovers what the dead one left, runs what is queued, and (--batch) stops."""
+    done = subprocess.run([sys.executable, "-m", "nara", "db_worker", "--batch", "--no-startup-delay"], cwd=ROOT,
+                          env=environment(var), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def batch_row(var: Path, pk: int) -> dict:
+    import sqlite3
+
+    with sqlite3.connect(var / "nara.sqlite3") as db:
+        db.row_factory = sqlite3.Row
+        return dict(db.execute("SELECT * FROM identify_importbatch WHERE id = ?", [pk]).fetchone())
+
+
+def task_statuses(var: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(var / "nara.sqlite3") as db:
+        return [r[0] for r in db.execute("SELECT status FROM django_tasks_database_dbtaskresult ORDER BY enqueued_at")]
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_worker_killed_while_writing_leaves_nothing_behind_once_a_worker_starts_again(var):
+    before = lake_snapshot(var / "lake")
+    pk = upload(var, FILES / "encounters_semicolon_cp1252.csv")
+    stored = var / "uploads" / batch_row(var, pk)["upload_name"]
+    worker = start_worker_paused(var, "lake-file-written")
+    # While it runs: the upload and the scratch files (the file's text, personnummer and all) are private.
+    scratch = var / "lake" / ".scratch"
+    assert mode(var / "uploads") == 0o700 and mode(stored) == 0o600
+    assert (scratch / "extract-text.parquet").exists()
+    assert mode(scratch) == 0o700
+    for path in scratch.rglob("*"):
+        assert mode(path) == (0o700 if path.is_dir() else 0o600), path
+    kill(worker)
+    assert batch_row(var, pk)["status"] == "running" and stored.exists() and scratch.exists()
+
+    restart_worker(var)
+    row = batch_row(var, pk)
+    assert row["status"] == "failed"
+    assert row["message"].startswith("Inläsningen avbröts innan den var klar")
+    assert "läs in filen igen" in row["message"]
+    assert row["finished_at"] is not None and row["upload_name"] == ""
+    assert not stored.exists() and list((var / "uploads").iterdir()) == []
+    assert not scratch.exists()
+    assert lake_snapshot(var / "lake") == before
+    assert task_statuses(var) == ["FAILED"]  # the task framework's row does not stay RUNNING either
+    assert not list((var / "import-locks").iterdir())
+
+
+def test_a_worker_killed_before_it_took_the_import_is_failed_once_its_start_is_long_past(var):
+    import sqlite3
+
+    pk = upload(var, FILES / "encounters_semicolon_cp1252.csv")
+    stored = var / "uploads" / batch_row(var, pk)["upload_name"]
+    kill(start_worker_paused(var, "upload-claimed"))  # the task is claimed, the import not started
+    # Another worker may be just as far with a task it has claimed: a moment later it is left alone.
+    restart_worker(var)
+    assert batch_row(var, pk)["status"] == "running" and stored.exists()
+    # Once the claim is older than any start takes, the task's worker is dead.
+    with sqlite3.connect(var / "nara.sqlite3") as db:
+        db.execute("UPDATE django_tasks_database_dbtaskresult SET started_at = datetime('now', '-1 hour')")
+    restart_worker(var)
+    row = batch_row(var, pk)
+    assert (row["status"], row["upload_name"]) == ("failed", "")
+    assert row["message"].startswith("Inläsningen avbröts innan den var klar")
+    assert not stored.exists()

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 
-POINTS = ("read", "validated", "pseudonymised", "keys-written", "lake-file-written", "lake-committed")
+POINTS = ("upload-claimed", "read", "validated", "pseudonymised", "keys-written", "lake-file-written", "lake-committed")
 
 
 def checkpoint(name: str) -> None:
