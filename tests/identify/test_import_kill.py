@@ -165,7 +165,18 @@ def upload(var: Path, source: Path) -> int:
     return int(done.stdout.split()[-1])
 
 
-def start_worker_paused(var: Path, point: str, timeout: float = 120) -> subprocess.Popen:
+@pytest.fixture
+def paused_workers():
+    """Workers started by a test; killed at its end whatever happened (a failed assertion must not leave a worker
+    asleep at a pause point)."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for child in started:
+        if child.poll() is None:
+            kill(child)
+
+
+def start_worker_paused(var: Path, point: str, started: list, timeout: float = 120) -> subprocess.Popen:
     """A worker that stops at `point`; killed (and the test failed) if it does not get there in time: a worker
     keeps running when its task ends, so its stderr never closes by itself."""
     import selectors
@@ -173,6 +184,7 @@ def start_worker_paused(var: Path, point: str, timeout: float = 120) -> subproce
     child = subprocess.Popen([sys.executable, "-m", "nara", "db_worker", "--no-startup-delay", "--interval", "0.1"],
                              cwd=ROOT, env=environment(var, NARA_TEST_PAUSE_AT=point),
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    started.append(child)
     deadline, seen = time.monotonic() + timeout, b""
     with selectors.DefaultSelector() as waiting:
         waiting.register(child.stderr, selectors.EVENT_READ)
@@ -213,11 +225,11 @@ def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
 
 
-def test_a_worker_killed_while_writing_leaves_nothing_behind_once_a_worker_starts_again(var):
+def test_a_worker_killed_while_writing_leaves_nothing_behind_once_a_worker_starts_again(var, paused_workers):
     before = lake_snapshot(var / "lake")
     pk = upload(var, FILES / "encounters_semicolon_cp1252.csv")
     stored = var / "uploads" / batch_row(var, pk)["upload_name"]
-    worker = start_worker_paused(var, "lake-file-written")
+    worker = start_worker_paused(var, "lake-file-written", paused_workers)
     # While it runs: the upload and the scratch files (the file's text, personnummer and all) are private.
     scratch = var / "lake" / ".scratch"
     assert mode(var / "uploads") == 0o700 and mode(stored) == 0o600
@@ -241,12 +253,12 @@ def test_a_worker_killed_while_writing_leaves_nothing_behind_once_a_worker_start
     assert not list((var / "import-locks").iterdir())
 
 
-def test_a_worker_killed_before_it_took_the_import_is_failed_once_its_start_is_long_past(var):
+def test_a_worker_killed_before_it_took_the_import_is_failed_once_its_start_is_long_past(var, paused_workers):
     import sqlite3
 
     pk = upload(var, FILES / "encounters_semicolon_cp1252.csv")
     stored = var / "uploads" / batch_row(var, pk)["upload_name"]
-    kill(start_worker_paused(var, "upload-claimed"))  # the task is claimed, the import not started
+    kill(start_worker_paused(var, "upload-claimed", paused_workers))  # the task is claimed, the import not started
     # Another worker may be just as far with a task it has claimed: a moment later it is left alone.
     restart_worker(var)
     assert batch_row(var, pk)["status"] == "running" and stored.exists()
