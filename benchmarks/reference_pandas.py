@@ -2,12 +2,17 @@
 (nara/identify/sql/*.toml, docs/definitions.md) and not from their SQL. The benchmark times it against the
 DuckDB engine on the same lake data, and tests/identify/test_bench_reference.py checks that both agree.
 
-    python -m benchmarks.reference_pandas --lake var/bench/.../lake --date 2026-11-01 --out ref.parquet
+    python -m benchmarks.reference_pandas --lake var/bench/.../lake --date 2026-11-01 --units units.csv \
+        --out ref.parquet
 
-Input: the lake's current `population` and `encounters` Parquet files (named by the lake's manifest.json).
-Output: one row per (person, definition) as the risk run writes them: persons flagged by at least one definition,
-their rows that are flagged or have a non-zero value; columns pseudonym, listed_unit_hsa, municipality_code,
-definition, flagged, value (rounded to 2 decimals), band.
+Input: the lake's current `population` and `encounters` Parquet files (named by the lake's manifest.json), and
+the directory's units (unit HSA-id → organisation id; benchmarks/directory.py writes them).
+Output: one row per (person, scope, definition) as the risk run writes them. Scope "all" reads every encounter;
+scope "own", computed for the persons flagged in "all" who have encounters at another organisation's unit (or at
+a unit missing from the directory) up to the reference date, reads only the encounters at units of the
+organisation of the person's listed unit. Per scope: persons flagged by at least one definition, their rows that are flagged or have a non-zero
+value; columns pseudonym, listed_unit_hsa, municipality_code, scope, definition, flagged, value (rounded to 2
+decimals), band, other_orgs (the other organisations, sorted) and unknown_units.
 
 Parameter values and the code lists (HFRS points, avoidable-hospitalisation prefixes) come from the same files
 the engine reads (nara.identify.definitions), so a region's edits apply to both.
@@ -28,13 +33,14 @@ import pyarrow.parquet as pq
 from nara.identify.definitions import load_all, reference
 
 ENCOUNTER_COLUMNS = [
-    "pseudonym", "source_system", "encounter_id", "care_type", "contact_form", "start_at", "end_at", "planned",
-    "main_diagnosis", "secondary_diagnoses", "discharge_disposition",
+    "pseudonym", "source_system", "encounter_id", "unit_hsa", "care_type", "contact_form", "start_at", "end_at",
+    "planned", "main_diagnosis", "secondary_diagnoses", "discharge_disposition",
 ]
 POPULATION_COLUMNS = [
     "pseudonym", "birth_date", "sex", "municipality_code", "listed_unit_hsa", "date_of_death", "extract_date",
 ]
-OUTPUT_COLUMNS = ["pseudonym", "listed_unit_hsa", "municipality_code", "definition", "flagged", "value", "band"]
+OUTPUT_COLUMNS = ["pseudonym", "listed_unit_hsa", "municipality_code", "scope", "definition", "flagged", "value",
+                  "band", "other_orgs", "unknown_units"]
 
 
 # --- input -----------------------------------------------------------------------------------------------------
@@ -240,11 +246,34 @@ DEFINITIONS = {
 BANDS = {"hfrs": hfrs_band}
 
 
-def compute(population: pd.DataFrame, encounters: pd.DataFrame, reference_date: dt.date) -> pd.DataFrame:
-    """Every definition (with the region's parameter values) for one reference date."""
-    ref = pd.Timestamp(reference_date)
-    persons = persons_at(population, ref)
-    ctx = {"ref": ref, "persons": persons, "encounters": encounters, "stays": stays(encounters, ref)}
+# --- the two data scopes ----------------------------------------------------------------------------------------
+
+def organisations(persons: pd.DataFrame, encounters: pd.DataFrame, units: pd.DataFrame, ref: pd.Timestamp,
+                  flagged) -> tuple[pd.DataFrame, pd.Series]:
+    """Per person among `flagged` with encounters elsewhere: `other_orgs` (the other organisations with an
+    encounter starting on or before the reference date, sorted) and `unknown_units` (such an encounter at a unit
+    not in `units`); and a mask of the encounters in the "own" scope (at a unit of the organisation of the
+    person's listed unit, for those persons)."""
+    unit_org = units.set_index("unit_hsa")["organisation_id"]
+    person_org = persons["listed_unit_hsa"].map(unit_org)
+    encounter_org = encounters["unit_hsa"].map(unit_org)
+    own_org = encounters["pseudonym"].map(person_org)
+    is_own = encounter_org.notna() & own_org.notna() & (encounter_org == own_org)
+    elsewhere = (~is_own & encounters["pseudonym"].isin(flagged)
+                 & (encounters["start_at"].dt.normalize() <= ref))
+    others = pd.DataFrame({"pseudonym": encounters.loc[elsewhere, "pseudonym"],
+                           "org": encounter_org[elsewhere]})
+    known = others.dropna().drop_duplicates().sort_values(["pseudonym", "org"])
+    table = pd.DataFrame({"unknown_units": others["org"].isna().groupby(others["pseudonym"]).any()})
+    table["other_orgs"] = known.groupby("pseudonym")["org"].agg(lambda orgs: tuple(int(o) for o in orgs))
+    table["other_orgs"] = table["other_orgs"].map(lambda v: v if isinstance(v, tuple) else ())
+    own_mask = is_own & encounters["pseudonym"].isin(table.index)
+    return table, own_mask
+
+
+def run_definitions(ctx: dict) -> pd.DataFrame:
+    """Every definition (with the region's parameter values) over the context's encounters and stays; the rows of
+    the persons flagged by at least one, that are flagged or have a non-zero value."""
     parts = []
     for definition in load_all():
         if definition.id not in DEFINITIONS:
@@ -258,30 +287,53 @@ def compute(population: pd.DataFrame, encounters: pd.DataFrame, reference_date: 
         parts.append(part)
     results = pd.concat(parts, ignore_index=True)
     flagged_persons = results.loc[results["flagged"], "pseudonym"].unique()
-    results = results[results["pseudonym"].isin(flagged_persons)
-                      & (results["flagged"] | (results["value"].fillna(0) != 0))]
+    return results[results["pseudonym"].isin(flagged_persons)
+                   & (results["flagged"] | (results["value"].fillna(0) != 0))]
+
+
+def compute(population: pd.DataFrame, encounters: pd.DataFrame, reference_date: dt.date,
+            units: pd.DataFrame | list | None = None) -> pd.DataFrame:
+    """Both scopes of every definition for one reference date; `units` = (unit_hsa, organisation_id) rows."""
+    ref = pd.Timestamp(reference_date)
+    persons = persons_at(population, ref)
+    units = pd.DataFrame(units if units is not None else [], columns=["unit_hsa", "organisation_id"])
+    every = run_definitions({"ref": ref, "persons": persons, "encounters": encounters,
+                             "stays": stays(encounters, ref)}).assign(scope="all")
+    flagged = every.loc[every["flagged"], "pseudonym"].unique()
+    others, own_mask = organisations(persons, encounters, units, ref, flagged)
+    own = encounters[own_mask]  # a copy, but only of the flagged persons with data elsewhere
+    mine = run_definitions({"ref": ref, "persons": persons, "encounters": own, "stays": stays(own, ref)})
+    results = pd.concat([every, mine.assign(scope="own")], ignore_index=True)
     results = results.join(persons[["listed_unit_hsa", "municipality_code"]], on="pseudonym")
-    return results[OUTPUT_COLUMNS].sort_values(["pseudonym", "definition"]).reset_index(drop=True)
+    results = results.join(others, on="pseudonym")
+    results["other_orgs"] = results["other_orgs"].map(lambda v: v if isinstance(v, tuple) else ())
+    results["unknown_units"] = results["unknown_units"].fillna(False).astype(bool)
+    return results[OUTPUT_COLUMNS].sort_values(["pseudonym", "scope", "definition"]).reset_index(drop=True)
 
 
 def differences(engine: pd.DataFrame, ref: pd.DataFrame, limit: int = 50) -> list[str]:
-    """How the engine's results differ from the reference's: same (pseudonym, definition) rows, and per row the
-    same flagged, band, unit and municipality and the same value after rounding to 2 decimals."""
-    keys = ["pseudonym", "definition"]
-    merged = engine[OUTPUT_COLUMNS].merge(ref[OUTPUT_COLUMNS], on=keys, how="outer", suffixes=("_engine", "_ref"),
-                                          indicator=True)
+    """How the engine's results differ from the reference's: same (pseudonym, scope, definition) rows, and per row
+    the same flagged, band, unit, municipality, other organisations and unknown units and the same value after
+    rounding to 2 decimals."""
+    keys = ["pseudonym", "scope", "definition"]
+    engine, ref = engine[OUTPUT_COLUMNS].copy(), ref[OUTPUT_COLUMNS].copy()
+    for frame in (engine, ref):  # a list column read from Parquet is an array per row: compare as tuples
+        frame["other_orgs"] = frame["other_orgs"].map(lambda v: tuple(int(o) for o in v))
+    merged = engine.merge(ref, on=keys, how="outer", suffixes=("_engine", "_ref"), indicator=True)
     found = []
     for _, row in merged[merged["_merge"] != "both"].head(limit).iterrows():
         where = "engine" if row["_merge"] == "left_only" else "reference"
-        found.append(f"{row['definition']} {row['pseudonym']}: only in the {where}")
+        found.append(f"{row['definition']} {row['scope']} {row['pseudonym']}: only in the {where}")
     both = merged[merged["_merge"] == "both"]
-    for column in ("flagged", "value", "band", "listed_unit_hsa", "municipality_code"):
+    for column in ("flagged", "value", "band", "listed_unit_hsa", "municipality_code", "other_orgs",
+                   "unknown_units"):
         a, b = both[f"{column}_engine"], both[f"{column}_ref"]
         if column == "value":
             a, b = a.astype(float).round(2), b.astype(float).round(2)
         same = (a == b) | (a.isna() & b.isna())
         for _, row in both[~same].head(limit).iterrows():
-            found.append(f"{row['definition']} {row['pseudonym']}: {column} engine={row[f'{column}_engine']!r} "
+            found.append(f"{row['definition']} {row['scope']} {row['pseudonym']}: {column} "
+                         f"engine={row[f'{column}_engine']!r} "
                          f"reference={row[f'{column}_ref']!r}")
     return found[:limit]
 
@@ -290,12 +342,16 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="pandas reference of the risk definitions")
     parser.add_argument("--lake", type=Path, required=True)
     parser.add_argument("--date", type=dt.date.fromisoformat, required=True)
+    parser.add_argument("--units", type=Path, required=True, help="the directory's units (benchmarks/directory.py)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    from benchmarks.directory import read_units
+
     t0 = time.perf_counter()
     population, encounters = load(args.lake)
+    units = read_units(args.units)
     t1 = time.perf_counter()
-    results = compute(population, encounters, args.date)
+    results = compute(population, encounters, args.date, units)
     t2 = time.perf_counter()
     results.to_parquet(args.out, index=False)
     print(json.dumps({"rows": len(results), "read_seconds": round(t1 - t0, 2),

@@ -7,8 +7,10 @@
 2. import population + encounters with the real `nara import` into a fresh lake, once from Parquet and once
    from CSV (each in its own NARA_VAR_DIR with a migrated SQLite database under var/bench/, so the developer's
    database and lake are untouched), and check that both give byte-identical lake files,
-3. run the full risk run (`nara identify run`) on the lake and the pandas reference
-   (benchmarks/reference_pandas.py) on the same lake files, and compare the results exactly,
+3. give the region a directory (benchmarks/directory.py: region, private and municipal units for the lake's
+   HSA-ids, so that the two data scopes differ as a region's do), run the full risk run (`nara identify run`) on
+   the lake and the pandas reference (benchmarks/reference_pandas.py) on the same lake files and units, and
+   compare the results exactly (both scopes, every row),
 4. import a month's extract into that lake (the merge path: 1 % newer versions, 4 % new encounters),
 5. print sizes, machine, times, rows per second, peak memory (max RSS of each stage's process) and the ratio,
    with PASS/FAIL against the targets of issue 3, and save them as var/bench/results-scale-<s>.json.
@@ -197,12 +199,29 @@ def monthly_extract(encounters: Path, out: Path) -> int:
         return con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0]
 
 
-def reference_run(env: dict, reference_date: dt.date, out: Path) -> Stage:
+def load_directory(env: dict, out: Path) -> Stage:
+    """The synthetic region's directory into the bench database; its units also as a CSV for the reference."""
+    return measure("directory for the lake's units", [PYTHON, "-m", "benchmarks.directory", "--out", str(out)], env)
+
+
+def reference_run(env: dict, reference_date: dt.date, units: Path, out: Path) -> Stage:
     return measure("pandas reference", [PYTHON, "-m", "benchmarks.reference_pandas", "--lake", env["NARA_LAKE_DIR"],
-                                         "--date", reference_date.isoformat(), "--out", str(out)], env)
+                                         "--date", reference_date.isoformat(), "--units", str(units),
+                                         "--out", str(out)], env)
 
 
 # --- report ----------------------------------------------------------------------------------------------------
+
+def scopes_summary(results) -> str:
+    """Rows and flagged persons per scope, and how many persons have data at other organisations."""
+    parts = []
+    for scope in ("all", "own"):
+        rows = results[results["scope"] == scope]
+        parts.append(f"{scope}: {len(rows)} rows, {rows['pseudonym'].nunique()} persons")
+    others = results[(results["other_orgs"].map(len) > 0) | results["unknown_units"]]
+    parts.append(f"{others['pseudonym'].nunique()} flagged persons (either scope) with data elsewhere")
+    return "; ".join(parts)
+
 
 def gb(n: float) -> str:
     return f"{n / 1024**3:.2f} GB"
@@ -243,6 +262,7 @@ def report(r: dict) -> str:
         "-" * 96,
         f"risk run: {r['risk_rows']} result rows, {r['risk_persons']} persons flagged; engine's own timing "
         f"{r['risk_engine_seconds']} s (without process start)",
+        f"data scopes: {r.get('risk_scopes', '')}",
         f"pandas reference: {r['reference_split']['read_seconds']} s reading the lake, "
         f"{r['reference_split']['compute_seconds']} s computing",
         f"ratio pandas / DuckDB engine: {r['ratio']:.1f}×  (target ≥ {MIN_RATIO:g}×)  {verdict(r['ratio'] >= MIN_RATIO)}",
@@ -296,11 +316,13 @@ def main(argv=None) -> int:
             lakes_identical = ({t: e["sha256"] for t, e in manifest(env).items()}
                                == {t: e["sha256"] for t, e in manifest(csv_env).items()})
             shutil.rmtree(run_dir / "csv", ignore_errors=True)
+        units_path = run_dir / "units.csv"
+        add(load_directory(env, units_path))
         risk, results_path, engine_seconds = risk_run(env, reference_date)
         add(risk, None, f"< {RISK_RUN_MAX_SECONDS:g} s {verdict(risk.seconds < RISK_RUN_MAX_SECONDS)}, "
                         f"< {gb(RISK_RUN_MAX_MEMORY)} {verdict(risk.max_rss < RISK_RUN_MAX_MEMORY)}")
         ref_path = run_dir / "reference.parquet"
-        ref = reference_run(env, reference_date, ref_path)
+        ref = reference_run(env, reference_date, units_path, ref_path)
         add(ref)
         # Last, so that the risk run and the reference above read the lake as imported.
         month_path = run_dir / "monthly.parquet"
@@ -324,7 +346,9 @@ def main(argv=None) -> int:
         "generate_seconds": summary.get("generate_seconds"),
         "stages": stages, "lakes_identical": lakes_identical,
         "parquet_rows_per_second_total": rate,
-        "risk_rows": len(engine_df), "risk_persons": int(engine_df["pseudonym"].nunique()),
+        "risk_rows": len(engine_df),
+        "risk_persons": int(engine_df.loc[engine_df["scope"] == "all", "pseudonym"].nunique()),
+        "risk_scopes": scopes_summary(engine_df),
         "risk_engine_seconds": engine_seconds, "ratio": ref.seconds / risk.seconds,
         "compared_rows": max(len(engine_df), len(ref_df)), "differences": differences,
         "reference_split": json.loads(ref.output.strip().splitlines()[-1]),

@@ -132,7 +132,9 @@ def write_risk_run(path: Path, rows) -> RiskRun:
         "reason VARCHAR, listed_unit_hsa VARCHAR, municipality_code VARCHAR)"
     )
     con.executemany("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [list(r) for r in rows])
-    con.execute(f"COPY r TO '{path}' (FORMAT parquet)")
+    # The results file's contract (nara/identify/risklist.py): scope "all", nothing from other organisations.
+    con.execute(f"COPY (SELECT *, 'all' AS scope, CAST([] AS BIGINT[]) AS other_orgs, false AS unknown_units "
+                f"FROM r) TO '{path}' (FORMAT parquet)")
     con.close()
     return RiskRun.objects.create(
         reference_date=timezone.localdate(), status=RiskRun.Status.SUCCEEDED, finished_at=timezone.now(),

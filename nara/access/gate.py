@@ -342,6 +342,23 @@ def may_see_person(actor: Actor, person_id, now=None) -> bool:
     return policy.may_see_person(actor, facts_for(actor, person_id, now), now).allowed
 
 
+def sees_data_of(actor: Actor, orgs_by_person: dict, now=None) -> set:
+    """The persons among the keys of `orgs_by_person` ({person id: organisation ids}) about whom the actor may
+    now see what every one of those organisations recorded: for each, the decision of `PersonAccess.decide`
+    (`policy.may_see_record`: own organisation; another's with a valid consent and no block; an open emergency
+    access). For a summary built from several organisations' data (the risk list's "all" scope), shown only when
+    every part of it could be. A fixed number of queries; nothing is shown, so nothing is logged."""
+    now = now or now_local()
+    if not orgs_by_person:
+        return set()
+    facts = facts_for_many(actor, orgs_by_person, now)
+    return {
+        pid for pid, orgs in orgs_by_person.items()
+        if policy.may_see_person(actor, facts[pid], now).allowed
+        and all(policy.may_see_record(actor, facts[pid], org_id, "", now).allowed for org_id in orgs)
+    }
+
+
 def _unit_kind(actor: Actor) -> str | None:
     from nara.directory.models import Unit
 

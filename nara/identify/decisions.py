@@ -12,7 +12,7 @@ from nara.directory.roles import Capability
 from nara.identify import risklist
 from nara.identify.models import RiskDecision
 from nara.identify.pseudonym import pseudonym
-from nara.identify.selectors import require_risk_list
+from nara.identify.selectors import require_risk_list, shown_row
 
 CONTEXT = "identify:decision"
 
@@ -21,7 +21,7 @@ CONTEXT = "identify:decision"
 def record_decision(actor: Actor, person_id, decision: str, note: str = "") -> RiskDecision:
     """Save a decision; needs a health-centre assignment, the person-data capability and a care relationship.
 
-    The decision is tied to the latest risk run when the person is on the unit's list in it.
+    The decision is tied to the latest risk run when the person is on the unit's list in it (as the actor sees it).
     """
     unit = require_risk_list(actor)
     access = gate.require_write(actor, person_id, Capability.PERSON_DATA, CONTEXT)
@@ -30,7 +30,7 @@ def record_decision(actor: Actor, person_id, decision: str, note: str = "") -> R
     run = risklist.latest_run()
     if run is not None:
         try:
-            if risklist.person_row(run, unit.hsa_id, pseudonym(access.person.personnummer)) is None:
+            if shown_row(actor, run, unit, pseudonym(access.person.personnummer), access.person.pk) is None:
                 run = None
         except risklist.ResultsMissing:
             run = None

@@ -2,8 +2,9 @@
 
 The population extract says the pseudonym is listed at the actor's vårdcentral; that is what makes the row the
 unit's. The rules, in order:
-1. The row must be on the latest run's list for the actor's unit (checked on the server; the browser only sends
-   the pseudonym, in a POST body, never in a URL) and the pseudonym must have a re-identification key.
+1. The row must be on the latest run's list for the actor's unit as the actor sees it (`selectors.shown_row`:
+   checked on the server; the browser only sends the pseudonym, in a POST body, never in a URL) and the pseudonym
+   must have a re-identification key.
 2. A person in the register with the key's personnummer whom the actor may see (gate): opened as is.
 3. No such person: created from the personnummer (birth date and legal sex follow from it), listed at the actor's
    unit, with the municipality from the results and a placeholder name (`NAME_MISSING`: extracts carry no names).
@@ -29,7 +30,7 @@ from nara.directory.actor import Actor
 from nara.directory.models import Organisation
 from nara.identify import risklist
 from nara.identify.models import ReidentificationKey
-from nara.identify.selectors import require_risk_list
+from nara.identify.selectors import require_risk_list, shown_row
 from nara.people.models import Person
 
 # Stored as the given name of a person created from a risk list; the family name stays empty. Shown as is, so
@@ -65,7 +66,7 @@ def open_row(actor: Actor, pseudonym: str) -> Opened:
     if run is None:
         raise gate.AccessDenied(_("Det finns ingen risklista att öppna från."))
     try:
-        row = risklist.person_row(run, unit.hsa_id, pseudonym)
+        row = shown_row(actor, run, unit, pseudonym)
     except risklist.ResultsMissing:
         row = None
     if row is None:

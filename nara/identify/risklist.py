@@ -1,9 +1,15 @@
 """Reading the latest risk run's results (Parquet in the lake) with DuckDB. No identities here.
 
 The contract with the risk run: `RiskRun.results_path` of the latest succeeded run points at a Parquet file with
-the columns pseudonym, definition, flagged, value, band, reason, listed_unit_hsa and municipality_code — one row
-per person and definition. Everything in this module works on pseudonyms; turning a pseudonym back into a person
-is the job of `selectors`, through the access gate, for the persons a user may see.
+the columns pseudonym, scope, definition, flagged, value, band, reason, listed_unit_hsa, municipality_code,
+other_orgs and unknown_units — one row per person, scope and definition (nara/identify/definitions/engine.py).
+Everything in this module works on pseudonyms; turning a pseudonym back into a person is the job of `selectors`,
+through the access gate, for the persons a user may see.
+
+Which scope a reader sees (docs/decisions.md, "Risk-list reasons and other organisations' data"): per person the
+"all" rows when the person has no encounters elsewhere or the pseudonym is in `full` (the caller has asked the
+gate whether the actor may see every other organisation's data about the person), else the "own" rows (only the
+data of the listed unit's organisation). A person flagged only through others' data is then not on the list.
 
 Sort key ("score") of the risk list, highest first:
 1. the number of criteria the person is flagged by,
@@ -30,10 +36,11 @@ PAGE_SIZE = 50
 # Definition ids whose `value` is the Hospital Frailty Risk Score (the second part of the sort key).
 HFRS_DEFINITIONS = ("hfrs",)
 COUNTS_CACHE_SECONDS = 24 * 3600
+ALL, OWN = "all", "own"  # the data scopes of the results file (engine.ALL, engine.OWN)
 
 
 class ResultsMissing(Exception):
-    """No succeeded risk run, or its results file is gone."""
+    """No succeeded risk run, or its results file is gone (or written before the scopes, so it cannot be shown)."""
 
 
 @dataclass
@@ -58,7 +65,13 @@ class Row:
     n_flagged: int
     hfrs: float | None
     municipality_code: str | None
+    scope: str = ALL
     criteria: list[Criterion] = field(default_factory=list)
+
+    @property
+    def others_left_out(self) -> bool:
+        """The criteria leave out other organisations' data about the person (shown as a note)."""
+        return self.scope == OWN
 
     @property
     def flagged(self) -> list[Criterion]:
@@ -99,6 +112,12 @@ def results_file(run: RiskRun) -> str:
         path = Path(settings.NARA_LAKE_DIR) / path
     if not path.exists():
         raise ResultsMissing(str(run.pk))
+    with _connect() as con:
+        columns = {c[0] for c in con.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": str(path)}).fetchall()}
+    if not {"scope", "other_orgs", "unknown_units"} <= columns:
+        # Written before the scopes: its reasons may hold other organisations' data nobody can tell apart.
+        log.warning("Risk run %s has a results file without data scopes; run the risk run again.", run.pk)
+        raise ResultsMissing(str(run.pk))
     return str(path)
 
 
@@ -118,26 +137,54 @@ def _connect():
 
 
 _UNIT_ROWS = "SELECT * FROM read_parquet($path) WHERE listed_unit_hsa = $unit"
+# Per person the rows of one scope: "all" when nothing about the person comes from elsewhere or the pseudonym is
+# in $full, else "own". Every query below reads only these.
+_SHOWN_ROWS = f"""
+    SELECT * FROM ({_UNIT_ROWS})
+    WHERE scope = CASE WHEN (len(other_orgs) = 0 AND NOT unknown_units)
+                            OR list_contains(CAST($full AS VARCHAR[]), pseudonym) THEN '{ALL}' ELSE '{OWN}' END
+"""
 
 
-def unit_definitions(run: RiskRun, unit_hsa: str) -> list[str]:
-    """The definitions that flag at least one person listed at the unit (the filter's choices)."""
+def other_organisations(run: RiskRun, unit_hsa: str, pseudonyms=None) -> dict[str, list[int]]:
+    """Pseudonym → the other organisations holding encounters about the person, for the unit's persons (or those
+    of them in `pseudonyms`) whose every encounter is at a unit the directory knows: the only persons for whom
+    the actor may see the "all" scope (the caller asks the gate). No identities here."""
+    params = {"path": results_file(run), "unit": unit_hsa}
+    among = ""
+    if pseudonyms is not None:
+        among = "AND list_contains(CAST($pseudonyms AS VARCHAR[]), pseudonym)"
+        params["pseudonyms"] = list(pseudonyms)
     with _connect() as con:
         rows = con.execute(
-            f"SELECT DISTINCT definition FROM ({_UNIT_ROWS}) WHERE flagged ORDER BY definition",
-            {"path": results_file(run), "unit": unit_hsa},
+            f"""SELECT pseudonym, any_value(other_orgs) FROM ({_UNIT_ROWS})
+                WHERE len(other_orgs) > 0 AND NOT unknown_units {among} GROUP BY pseudonym""",
+            params,
+        ).fetchall()
+    return {p: [int(o) for o in orgs] for p, orgs in rows}
+
+
+def unit_definitions(run: RiskRun, unit_hsa: str, full=()) -> list[str]:
+    """The definitions that flag at least one person listed at the unit (the filter's choices), in the scope
+    each person is shown in."""
+    with _connect() as con:
+        rows = con.execute(
+            f"SELECT DISTINCT definition FROM ({_SHOWN_ROWS}) WHERE flagged ORDER BY definition",
+            {"path": results_file(run), "unit": unit_hsa, "full": list(full)},
         ).fetchall()
     return [r[0] for r in rows]
 
 
 def unit_page(
-    run: RiskRun, unit_hsa: str, definition: str | None = None, page: int = 1, page_size: int | None = PAGE_SIZE
+    run: RiskRun, unit_hsa: str, definition: str | None = None, page: int = 1, page_size: int | None = PAGE_SIZE,
+    full=(),
 ) -> Page:
-    """The unit's listed persons flagged by at least one criterion (or by `definition`), sorted by score.
+    """The unit's listed persons flagged by at least one criterion (or by `definition`), sorted by score, each
+    in the scope shown (the "all" rows only for the pseudonyms in `full` or without data elsewhere).
 
     With page_size None every row is returned (the export).
     """
-    params = {"path": results_file(run), "unit": unit_hsa, "hfrs": list(HFRS_DEFINITIONS)}
+    params = {"path": results_file(run), "unit": unit_hsa, "hfrs": list(HFRS_DEFINITIONS), "full": list(full)}
     having = "count(*) FILTER (WHERE flagged) > 0"
     if definition:
         having += " AND bool_or(flagged AND definition = $definition)"
@@ -146,8 +193,8 @@ def unit_page(
         SELECT pseudonym,
                count(*) FILTER (WHERE flagged) AS n_flagged,
                max(value) FILTER (WHERE list_contains($hfrs, definition)) AS hfrs,
-               any_value(municipality_code) AS municipality_code
-        FROM ({_UNIT_ROWS}) GROUP BY pseudonym HAVING {having}
+               any_value(municipality_code) AS municipality_code, any_value(scope) AS scope
+        FROM ({_SHOWN_ROWS}) GROUP BY pseudonym HAVING {having}
     """
     with _connect() as con:
         total = con.execute(f"SELECT count(*) FROM ({grouped})", params).fetchone()[0]
@@ -160,9 +207,9 @@ def unit_page(
         head = con.execute(
             f"SELECT * FROM ({grouped}) ORDER BY n_flagged DESC, hfrs DESC NULLS LAST, pseudonym {limit}", params
         ).fetchall()
-        rows = [Row(p, n, h, m) for p, n, h, m in head]
+        rows = [Row(p, n, h, m, sc) for p, n, h, m, sc in head]
         if rows:
-            _attach_criteria(con, params["path"], unit_hsa, rows)
+            _attach_criteria(con, params["path"], unit_hsa, rows, params["full"])
     return Page(rows, total, number, page_size or max(1, total))
 
 
@@ -176,15 +223,16 @@ def band_labels() -> dict[tuple[str, str], str]:
         return {}
 
 
-def _attach_criteria(con, path: str, unit_hsa: str, rows: list[Row]) -> None:
+def _attach_criteria(con, path: str, unit_hsa: str, rows: list[Row], full) -> None:
     names = definition_names()
     bands = band_labels()
     by_pseudonym = {r.pseudonym: r for r in rows}
     details = con.execute(
-        f"""SELECT pseudonym, definition, flagged, value, band, reason FROM ({_UNIT_ROWS})
+        f"""SELECT pseudonym, definition, flagged, value, band, reason FROM ({_SHOWN_ROWS})
             WHERE list_contains($pseudonyms, pseudonym)
             ORDER BY pseudonym, flagged DESC, list_contains($hfrs, definition), definition""",
-        {"path": path, "unit": unit_hsa, "pseudonyms": list(by_pseudonym), "hfrs": list(HFRS_DEFINITIONS)},
+        {"path": path, "unit": unit_hsa, "pseudonyms": list(by_pseudonym), "hfrs": list(HFRS_DEFINITIONS),
+         "full": list(full)},
     ).fetchall()
     for pseudonym, definition, flagged, value, band, reason in details:
         by_pseudonym[pseudonym].criteria.append(
@@ -193,19 +241,23 @@ def _attach_criteria(con, path: str, unit_hsa: str, rows: list[Row]) -> None:
         )
 
 
-def person_row(run: RiskRun, unit_hsa: str, pseudonym: str) -> Row | None:
-    """One person's results, only if the person is listed at the unit according to the run."""
+def person_row(run: RiskRun, unit_hsa: str, pseudonym: str, full=()) -> Row | None:
+    """One person's results in the scope shown, only if the person is on the unit's list: listed at the unit
+    according to the run and flagged by at least one criterion in that scope."""
+    path = results_file(run)
     with _connect() as con:
         head = con.execute(
             f"""SELECT pseudonym, count(*) FILTER (WHERE flagged),
-                       max(value) FILTER (WHERE list_contains($hfrs, definition)), any_value(municipality_code)
-                FROM ({_UNIT_ROWS}) WHERE pseudonym = $pseudonym GROUP BY pseudonym""",
-            {"path": results_file(run), "unit": unit_hsa, "pseudonym": pseudonym, "hfrs": list(HFRS_DEFINITIONS)},
+                       max(value) FILTER (WHERE list_contains($hfrs, definition)), any_value(municipality_code),
+                       any_value(scope)
+                FROM ({_SHOWN_ROWS}) WHERE pseudonym = $pseudonym GROUP BY pseudonym HAVING bool_or(flagged)""",
+            {"path": path, "unit": unit_hsa, "pseudonym": pseudonym, "hfrs": list(HFRS_DEFINITIONS),
+             "full": list(full)},
         ).fetchone()
         if head is None:
             return None
         row = Row(*head)
-        _attach_criteria(con, results_file(run), unit_hsa, [row])
+        _attach_criteria(con, path, unit_hsa, [row], full)
     return row
 
 
@@ -225,6 +277,7 @@ ANY = "*any"
 def counts(run: RiskRun, by: str) -> CountTable:
     """Aggregates for analysts: by 'listed_unit_hsa' or 'municipality_code'. No pseudonyms leave this function.
 
+    Scope "all": the region's follow-up counts every encounter, whoever recorded it (docs/decisions.md).
     A run's results never change, so the table is cached per run (the region-wide scan takes seconds).
     """
     if by not in ("listed_unit_hsa", "municipality_code"):
@@ -236,17 +289,18 @@ def counts(run: RiskRun, by: str) -> CountTable:
     cached = cache.get(cache_key)
     if cached is not None:
         return cached
-    # One row per person and definition (the contract), so counting rows counts persons.
+    # One row per person, scope and definition (the contract), so counting one scope's rows counts persons.
+    rows = f"SELECT * FROM read_parquet($path) WHERE scope = '{ALL}'"
     with _connect() as con:
         per_definition = con.execute(
             f"""SELECT {by} AS g, definition, count(*) FILTER (WHERE flagged)
-                FROM read_parquet($path) GROUP BY g, definition""",
+                FROM ({rows}) GROUP BY g, definition""",
             {"path": path},
         ).fetchall()
         per_group = con.execute(
             f"""SELECT g, count(*), count(*) FILTER (WHERE any_flag) FROM (
                     SELECT pseudonym, any_value({by}) AS g, bool_or(flagged) AS any_flag
-                    FROM read_parquet($path) GROUP BY pseudonym
+                    FROM ({rows}) GROUP BY pseudonym
                 ) GROUP BY g""",
             {"path": path},
         ).fetchall()

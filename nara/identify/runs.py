@@ -3,11 +3,15 @@
 The RiskRun row is committed first (status running), so a run that crashes is still visible; it ends as
 succeeded (results_path set) or failed (message set). The results file is written atomically under
 NARA_LAKE_DIR/risk/run-<id>.parquet; a failed run leaves no file behind.
+
+The engine gets the directory's units (HSA-id → organisation) for the two data scopes (see engine); the run records
+how many units there were and a digest of the mapping beside the definition versions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -66,6 +70,18 @@ def _connect_consistently(connect: Callable, extract_files: Callable):
     raise RuntimeError("sjön ändrades hela tiden under starten (pågår en import?); försök igen")
 
 
+def directory_units() -> list[tuple[str, int]]:
+    """(unit HSA-id, organisation id) of every unit in the directory, sorted: the organisations of the scopes."""
+    from nara.directory.models import Unit
+
+    return sorted(Unit.objects.values_list("hsa_id", "organisation_id"))
+
+
+def _describe_units(units: list[tuple[str, int]]) -> dict:
+    text = "".join(f"{hsa} {org}\n" for hsa, org in units)
+    return {"units": len(units), "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
 def definition_versions(defs: list[definitions.Definition]) -> dict:
     return {
         "definitions": {d.id: {"version": d.version, "sha256": d.sha256, "parameters": d.params()} for d in defs},
@@ -93,10 +109,11 @@ def execute(
         if overrides is None:
             overrides = settings.NARA_DEFINITIONS_OVERRIDES
         defs = definitions.load_all(overrides)
-        run.definition_versions = definition_versions(defs)
+        units = directory_units()
+        run.definition_versions = {**definition_versions(defs), "directory": _describe_units(units)}
         con, files = _connect_consistently(connect or _lake_connect, extract_files or _lake_files)
         run.extracts = _describe_extracts(files)
-        counts = engine.compute(con, reference_date, defs, progress=progress)
+        counts = engine.compute(con, reference_date, defs, progress=progress, units=units)
         path = engine.write_parquet(con, results_path(run.pk))
     except Exception as exc:  # recorded on the run, then raised for the caller (command, task) to report
         log.exception("Risk run %s failed", run.pk)

@@ -4,6 +4,11 @@ A risk-list row starts pseudonymous (`risklist.Row`). It is re-identified only w
 re-identification key, the key's personnummer is a person in the register, and the gate lets the actor see that
 person (a care relationship, e.g. listed at the actor's unit, or an open emergency access). Every identified row
 shown writes one access-log row (record type "identify.risklist", the run's id).
+
+The criteria of a person summarise encounters, and other organisations' encounters follow the record rule of the
+timeline: the list, the person's risk page, the export, opening a row and a decision all take the scope of each
+person from `full_view` (the "all" scope only when the gate lets the actor see every other organisation's data
+about the person; else the own organisation's data, with a note).
 """
 
 from __future__ import annotations
@@ -77,6 +82,38 @@ def _keys(pseudonyms) -> dict[str, str]:
     )
 
 
+def _person_ids(pseudonyms) -> dict[str, int]:
+    """Pseudonym → register person id, for the pseudonyms with a key whose personnummer is in the register."""
+    keys = _keys(pseudonyms)
+    by_pnr = dict(Person.objects.filter(personnummer__in=set(keys.values())).values_list("personnummer", "pk"))
+    return {p: by_pnr[pnr] for p, pnr in keys.items() if pnr in by_pnr}
+
+
+def full_view(actor: Actor, run: RiskRun, unit: Unit, pseudonyms=None, persons: dict | None = None) -> frozenset:
+    """The pseudonyms of the unit's list (or of `pseudonyms`) shown in the "all" scope: the person's data comes
+    from other organisations too, every one of them at a unit the directory knows, and the gate lets the actor
+    see each one's data about the person now (`gate.sees_data_of`: consent without block, or emergency access).
+    Everyone else on the list is shown in the own scope. `persons` maps pseudonyms to register ids when the
+    caller knows them (an opened person); else the re-identification keys do. Nothing is logged here."""
+    others = risklist.other_organisations(run, unit.hsa_id, pseudonyms)
+    if not others:
+        return frozenset()
+    persons = _person_ids(others) if persons is None else persons
+    wanted: dict = {}
+    for p, orgs in others.items():
+        if p in persons:
+            wanted.setdefault(persons[p], set()).update(orgs)
+    seeing = gate.sees_data_of(actor, wanted)
+    return frozenset(p for p in others if persons.get(p) in seeing)
+
+
+def shown_row(actor: Actor, run: RiskRun, unit: Unit, pseudonym: str, person_id=None) -> risklist.Row | None:
+    """The person's row on the unit's list as the actor sees it (None: not on the list for the actor)."""
+    persons = {pseudonym: person_id} if person_id is not None else None
+    full = full_view(actor, run, unit, [pseudonym], persons)
+    return risklist.person_row(run, unit.hsa_id, pseudonym, full=full)
+
+
 def latest_decisions(actor: Actor, person_ids) -> dict:
     """The latest risk-list decision per person recorded by the actor's own organisation (own-org basis)."""
     latest = (
@@ -123,11 +160,12 @@ def risk_list(actor: Actor, definition: str | None = None, page: int = 1) -> Ris
     if run is None:
         return result
     try:
+        full = full_view(actor, run, unit)
         names = risklist.definition_names()
-        result.definitions = [(d, names.get(d, d)) for d in risklist.unit_definitions(run, unit.hsa_id)]
+        result.definitions = [(d, names.get(d, d)) for d in risklist.unit_definitions(run, unit.hsa_id, full)]
         if definition in dict(result.definitions):
             result.definition = definition
-        result.page = risklist.unit_page(run, unit.hsa_id, result.definition, page)
+        result.page = risklist.unit_page(run, unit.hsa_id, result.definition, page, full=full)
     except risklist.ResultsMissing:
         result.missing_file = True
         return result
@@ -143,7 +181,8 @@ def export_rows(actor: Actor, definition: str | None = None) -> tuple[RiskList, 
     if run is None:
         return result, []
     try:
-        page = risklist.unit_page(run, unit.hsa_id, definition or None, page_size=None)
+        page = risklist.unit_page(run, unit.hsa_id, definition or None, page_size=None,
+                                  full=full_view(actor, run, unit))
     except risklist.ResultsMissing:
         result.missing_file = True
         return result, []
@@ -161,7 +200,8 @@ class PersonRisk:
 
 
 def person_risk(actor: Actor, person_id, context: str = "identify:person") -> PersonRisk:
-    """The person's criteria on the unit's latest list and the decisions the actor may see (all logged)."""
+    """The person's criteria on the unit's latest list (in the scope the list shows) and the decisions the actor
+    may see (all logged)."""
     require_risk_list(actor)
     unit = unit_for(actor)
     access = gate.open_person(actor, person_id, context)
@@ -169,7 +209,7 @@ def person_risk(actor: Actor, person_id, context: str = "identify:person") -> Pe
     row = None
     if run is not None:
         try:
-            row = risklist.person_row(run, unit.hsa_id, make_pseudonym(access.person.personnummer))
+            row = shown_row(actor, run, unit, make_pseudonym(access.person.personnummer), access.person.pk)
         except risklist.ResultsMissing:
             row = None
     if row is not None:

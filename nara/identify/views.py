@@ -80,7 +80,9 @@ def person(request, person_id):
 CSV_COLUMNS = (
     gettext_lazy("Namn"), gettext_lazy("Personnummer"), gettext_lazy("Ålder"), gettext_lazy("Kriterier"),
     gettext_lazy("Skäl"), gettext_lazy("Senaste beslut"), gettext_lazy("Beslutsdatum"), gettext_lazy("Beslutat av"),
+    gettext_lazy("Anmärkning"),
 )
+OTHERS_LEFT_OUT = gettext_lazy("Uppgifter från andra vårdgivare ingår inte")
 
 
 @require_POST
@@ -99,6 +101,7 @@ def export(request):
             d.get_decision_display() if d else "",
             timezone.localtime(d.created_at).strftime("%Y-%m-%d") if d else "",
             (d.recorded_by.get_full_name() or d.recorded_by.username) if d else "",
+            str(OTHERS_LEFT_OUT) if r.row.others_left_out else "",
         ])
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

@@ -43,10 +43,10 @@ class Region:
         return self.person(pseudonym, f"{D.year - age}-01-01", **kw)
 
     def encounter(self, pseudonym, care_type, start, end=None, *, planned=False, main=None, secondary=(),
-                  disposition=None, form="physical", source="sys", encounter_id=None):
+                  disposition=None, form="physical", source="sys", encounter_id=None, unit="SE-unit"):
         start_at = dt.datetime.fromisoformat(start)
         end_at = dt.datetime.fromisoformat(end) if end else (start_at if care_type != "inpatient" else None)
-        row = (source, encounter_id or f"e{next(self._ids)}", pseudonym, "SE-unit", care_type, form, "läkare",
+        row = (source, encounter_id or f"e{next(self._ids)}", pseudonym, unit, care_type, form, "läkare",
                start_at, end_at, planned, icd10.normalise(main) if main else None,
                [icd10.normalise(c) for c in secondary], disposition, dt.datetime(2025, 6, 1))
         self.encounters.append(row)
@@ -56,11 +56,13 @@ class Region:
         self.encounter(pseudonym, "inpatient", start, end, planned=planned, main=main, secondary=secondary,
                        disposition=disposition, **kw)
 
-    def compute(self, date=D, overrides=None) -> dict[tuple[str, str], tuple]:
-        """(pseudonym, definition) → (flagged, value, band, reason), every row the definitions gave."""
-        engine.compute(self.con, date, load_all(overrides))
+    def compute(self, date=D, overrides=None, units=(), scope="all") -> dict[tuple[str, str], tuple]:
+        """(pseudonym, definition) → (flagged, value, band, reason), every row the definitions gave in `scope`;
+        `units`: (unit HSA-id, organisation id) of the directory."""
+        engine.compute(self.con, date, load_all(overrides), units=units)
         rows = self.con.execute(
-            "SELECT pseudonym, definition, flagged, value, band, reason FROM risk_results ORDER BY ALL"
+            "SELECT pseudonym, definition, flagged, value, band, reason FROM risk_results WHERE scope = $s "
+            "ORDER BY ALL", {"s": scope}
         ).fetchall()
         return {(r[0], r[1]): r[2:] for r in rows}
 
@@ -493,3 +495,96 @@ def test_output_holds_flagged_persons_with_all_their_values(region):
     ]
     assert counts.persons_flagged == 1
     assert counts.definitions["hfrs"] == {"flagged": 0, "rows": 2}
+
+
+# --- data scopes: the listed unit's organisation's data ("own") and everyone's ("all") ------------------------
+
+VC, PRIVATE_VC, HOSPITAL, OTHER_HOSPITAL = "SE-VC1", "SE-PVC1", "SE-H1", "SE-H2"
+UNITS = [(VC, 1), (HOSPITAL, 1), (PRIVATE_VC, 2), (OTHER_HOSPITAL, 3)]  # (HSA-id, organisation id)
+
+
+def output(region, pseudonym):
+    return region.con.execute(
+        "SELECT scope, definition, flagged, value, reason, other_orgs, unknown_units FROM risk_output "
+        "WHERE pseudonym = $p ORDER BY scope, definition", {"p": pseudonym}).fetchall()
+
+
+def test_own_scope_counts_only_the_listed_units_organisations_encounters(region):
+    region.old("p", 70, unit=VC)
+    for i in range(13):
+        region.encounter("p", "primary_care", f"2025-0{1 + i % 5}-{10 + i}T09:00", unit=VC)
+    for i in range(4):
+        region.encounter("p", "primary_care", f"2025-04-0{1 + i}T09:00", unit=PRIVATE_VC)
+    region.encounter("p", "primary_care", "2025-05-02T09:00", unit="SE-NOT-IN-DIRECTORY")
+    region.encounter("p", "primary_care", "2025-07-01T09:00", unit=OTHER_HOSPITAL)  # after the reference date
+    assert region.value("p", "mangbesokare_vardcentral", units=UNITS)[1] == 18.0
+    assert region.value("p", "mangbesokare_vardcentral", units=UNITS, scope="own")[1] == 13.0
+    assert output(region, "p") == [
+        ("all", "mangbesokare_vardcentral", True, 18.0, "18 besök på vårdcentralen senaste 12 mån", [2], True),
+        ("own", "mangbesokare_vardcentral", True, 13.0, "13 besök på vårdcentralen senaste 12 mån", [2], True),
+    ]
+
+
+def test_a_person_with_only_own_data_has_one_scope(region):
+    region.old("p", 70, unit=VC)
+    for day in range(1, 8):
+        region.encounter("p", "primary_care", f"2025-03-0{day}T09:00", unit=VC)
+    region.stay("p", "2025-02-01T08:00", "2025-02-03T08:00", main="R29", unit=HOSPITAL)  # the same region
+    counts = engine.compute(region.con, D, load_all(), units=UNITS)
+    assert {(r[0], tuple(r[5]), r[6]) for r in output(region, "p")} == {("all", (), False)}
+    assert counts.persons_with_other_data == 0 and counts.own_persons_flagged == 0
+
+
+def test_stays_are_built_from_the_scopes_encounters(region):
+    """A readmission that only another organisation's stay makes is a readmission in "all" only; the person
+    flagged only through others' data has no own-scope rows at all."""
+    region.old("p", 70, unit=VC)
+    region.stay("p", "2025-01-01T08:00", "2025-01-05T08:00", main="R29", unit=HOSPITAL)
+    region.stay("p", "2025-01-10T08:00", "2025-01-12T08:00", main="R29", unit=OTHER_HOSPITAL)
+    assert region.value("p", "aterinskrivning_30d", units=UNITS)[:2] == (True, 1.0)
+    assert region.value("p", "aterinskrivning_30d", units=UNITS, scope="own") is None
+    assert region.value("p", "hfrs", units=UNITS, scope="own")[1] == 3.6  # R29 once, the other stay left out
+    assert {r[0] for r in output(region, "p")} == {"all"}
+
+
+def transfers_through_another_organisation(region, main):
+    region.old("p", 70, unit=VC)
+    region.stay("p", "2025-03-01T08:00", "2025-03-03T10:00", unit=HOSPITAL, disposition="other_unit", main=main)
+    region.stay("p", "2025-03-03T12:00", "2025-03-05T10:00", unit=OTHER_HOSPITAL, disposition="other_unit",
+                main=main)
+    region.stay("p", "2025-03-05T12:00", "2025-03-09T10:00", unit=HOSPITAL, main=main)
+
+
+def test_a_transfer_through_another_organisation_splits_the_own_stay(region):
+    """Own data only: the ward stay before and after a stay elsewhere are two stays (no merge through it). The
+    person is flagged in "all" (heart failure is avoidable hospitalisation), so the own scope is computed."""
+    transfers_through_another_organisation(region, "I50.9")
+    assert region.value("p", "undvikbar_slutenvard", units=UNITS)[:2] == (True, 1.0)
+    assert region.value("p", "aterinskrivning_30d", units=UNITS) is None  # one stay of three encounters
+    assert region.value("p", "aterinskrivning_30d", units=UNITS, scope="own")[:2] == (True, 1.0)
+
+
+def test_the_own_scope_is_computed_only_for_persons_flagged_in_all(region):
+    """The same stays with a diagnosis that flags nothing on all data: the own data alone would make a
+    readmission, but a person whom all data together does not flag is on no list, so nothing is computed."""
+    transfers_through_another_organisation(region, "R29")
+    assert region.compute(units=UNITS, scope="own") == {}
+    assert output(region, "p") == []
+
+
+def test_a_person_listed_at_a_unit_missing_from_the_directory_has_no_own_scope(region):
+    region.old("p", 70, unit="SE-UNKNOWN-VC")
+    for day in range(1, 8):
+        region.encounter("p", "primary_care", f"2025-03-0{day}T09:00", unit=VC)
+    engine.compute(region.con, D, load_all(), units=UNITS)
+    assert {(r[0], tuple(r[5]), r[6]) for r in output(region, "p")} == {("all", (1,), False)}
+
+
+def test_without_a_directory_every_encounter_is_at_an_unknown_unit(region):
+    region.old("p", 70, unit=VC)
+    for day in range(1, 8):
+        region.encounter("p", "primary_care", f"2025-03-0{day}T09:00", unit=VC)
+    engine.compute(region.con, D, load_all())
+    assert {(r[0], tuple(r[5]), r[6]) for r in output(region, "p")} == {("all", (), True)}
+    # The connection is left as given: `encounters` is the caller's table again, the base relations of all data.
+    assert region.con.execute("SELECT count(*) FROM encounters").fetchone() == (7,)

@@ -30,11 +30,13 @@ from tests.world import build
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = "pseudonym, definition, flagged, value, band, reason, listed_unit_hsa, municipality_code"
+COLUMNS = ("pseudonym, scope, definition, flagged, value, band, reason, listed_unit_hsa, municipality_code, "
+           "other_orgs, unknown_units")
 
 
 def write_results(path, rows) -> str:
-    """rows: (pseudonym, definition, flagged, value, band, reason, listed_unit_hsa, municipality_code)."""
+    """rows: (pseudonym, definition, flagged, value, band, reason, listed_unit_hsa, municipality_code), scope "all"
+    and nothing from other organisations (the scopes themselves are tested in test_risklist_scopes.py)."""
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE r (pseudonym VARCHAR, definition VARCHAR, flagged BOOLEAN, value DOUBLE, band VARCHAR, "
@@ -42,7 +44,8 @@ def write_results(path, rows) -> str:
     )
     if rows:
         con.executemany("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [list(r) for r in rows])
-    con.execute(f"COPY (SELECT {COLUMNS} FROM r) TO '{path}' (FORMAT parquet)")
+    con.execute(f"COPY (SELECT {COLUMNS} FROM (SELECT *, 'all' AS scope, CAST([] AS BIGINT[]) AS other_orgs, "
+                f"false AS unknown_units FROM r)) TO '{path}' (FORMAT parquet)")
     con.close()
     return str(path)
 

@@ -12,10 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from nara.directory.models import Organisation, Unit
 from nara.identify import runs, tasks
 from nara.identify.definitions import docs as definition_docs
 from nara.identify.definitions import engine, load_all
 from nara.identify.models import RiskRun
+from tests import factories as f
 from tests.identify.test_definitions import D, Region
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +29,9 @@ EXTRACTS = {
 }
 
 
-def small_region(seed: int = 0, threads: int | None = None) -> Region:
-    """A handful of persons touching every definition; rows inserted in a seed-dependent order."""
+def small_region(seed: int = 0, threads: int | None = None, own_visits: int = 0) -> Region:
+    """A handful of persons touching every definition; rows inserted in a seed-dependent order. With
+    `own_visits`, b also has that many primary-care visits at U1, her listed unit."""
     build = Region()
     build.old("a", 82, unit="U1", municipality="1463")
     build.old("b", 70, unit="U1", municipality="1463")
@@ -44,6 +47,8 @@ def small_region(seed: int = 0, threads: int | None = None) -> Region:
     for month in (1, 2, 3):
         build.stay("c", f"2025-0{month}-05T08:00", f"2025-0{month}-07T08:00", main="I50", secondary=["E11", "I10"])
     build.encounter("d", "emergency", "2025-02-01T10:00")
+    for i in range(own_visits):
+        build.encounter("b", "primary_care", f"2025-04-{10 + i:02d}T09:00", unit="U1")
 
     region = Region()
     rows = list(build.encounters)
@@ -63,8 +68,9 @@ def lake(tmp_path, settings):
     return settings.NARA_LAKE_DIR
 
 
-def execute(seed=0, threads=None, **kw):
-    return runs.execute(D, connect=lambda: small_region(seed, threads).con, extract_files=lambda: EXTRACTS, **kw)
+def execute(seed=0, threads=None, own_visits=0, **kw):
+    return runs.execute(D, connect=lambda: small_region(seed, threads, own_visits).con,
+                        extract_files=lambda: EXTRACTS, **kw)
 
 
 def test_run_records_versions_extracts_counts_and_duration(lake):
@@ -95,19 +101,22 @@ def test_result_file_columns_and_rows(lake):
     columns = con.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": run.results_path}).fetchall()
     assert [(c[0], c[1]) for c in columns] == [
         ("pseudonym", "VARCHAR"), ("listed_unit_hsa", "VARCHAR"), ("municipality_code", "VARCHAR"),
-        ("definition", "VARCHAR"), ("flagged", "BOOLEAN"), ("value", "DOUBLE"), ("band", "VARCHAR"),
-        ("reason", "VARCHAR"),
+        ("scope", "VARCHAR"), ("definition", "VARCHAR"), ("flagged", "BOOLEAN"), ("value", "DOUBLE"),
+        ("band", "VARCHAR"), ("reason", "VARCHAR"), ("other_orgs", "BIGINT[]"), ("unknown_units", "BOOLEAN"),
     ]
     rows = con.execute("SELECT * FROM read_parquet($p)", {"p": run.results_path}).fetchall()
-    assert rows == sorted(rows, key=lambda r: (r[0], r[3]))
+    assert rows == sorted(rows, key=lambda r: (r[1], r[0], r[3], r[4]))
     assert {r[0] for r in rows} == {"a", "b", "c"}
-    by_key = {(r[0], r[3]): r for r in rows}
-    assert by_key[("b", "mangbesokare_vardcentral")][1:] == (
-        "U1", "1463", "mangbesokare_vardcentral", True, 7.0, None, "7 besök på vårdcentralen senaste 12 mån")
+    # No unit of this region is in the directory: every person's encounters are at unknown units, so no person
+    # has an own scope (rows of scope "all" only).
+    assert {r[3] for r in rows} == {"all"} and all(r[9] == [] and r[10] for r in rows)
+    by_key = {(r[0], r[4]): r for r in rows}
+    assert by_key[("b", "mangbesokare_vardcentral")][1:9] == (
+        "U1", "1463", "all", "mangbesokare_vardcentral", True, 7.0, None, "7 besök på vårdcentralen senaste 12 mån")
     # a: the transfer on 8 February is one stay; 9 days later a readmission.
-    assert by_key[("a", "aterinskrivning_30d")][4:6] == (True, 1.0)
+    assert by_key[("a", "aterinskrivning_30d")][5:7] == (True, 1.0)
     # a: S72 1.4 + W19 3.2 + F00 7.1 + R29 3.6 + N39 3.2 (I50 has no points).
-    assert by_key[("a", "hfrs")][4:] == (True, 18.5, "high", "HFRS 18,5 (hög risk)")
+    assert by_key[("a", "hfrs")][5:9] == (True, 18.5, "high", "HFRS 18,5 (hög risk)")
 
 
 def test_same_input_gives_byte_identical_files(lake):
@@ -120,8 +129,28 @@ def test_same_input_gives_byte_identical_files(lake):
     assert first.counts == second.counts
 
 
+def test_both_scopes_are_byte_identical_for_the_same_input(lake):
+    """With a directory: U1 is the region's, the encounters' unit a private provider's. b's visits at U1 are her
+    own organisation's data; everything else is another organisation's."""
+    region = f.organisation(kind=Organisation.Kind.REGION)
+    private = f.organisation(kind=Organisation.Kind.PRIVATE)
+    Unit.objects.create(organisation=region, name="U1", hsa_id="U1", kind=Unit.Kind.HEALTH_CENTRE)
+    Unit.objects.create(organisation=private, name="Privat", hsa_id="SE-unit", kind=Unit.Kind.HEALTH_CENTRE)
+    first = execute(seed=1, threads=1, own_visits=7)
+    second = execute(seed=2, threads=4, own_visits=7)
+    digest = [hashlib.sha256(open(r.results_path, "rb").read()).hexdigest() for r in (first, second)]
+    assert digest[0] == digest[1] and first.counts == second.counts
+    rows = duckdb.connect().execute(
+        "SELECT pseudonym, scope, definition, value, other_orgs, unknown_units FROM read_parquet($p) "
+        "WHERE definition = 'mangbesokare_vardcentral' ORDER BY ALL", {"p": first.results_path}).fetchall()
+    assert rows == [("b", "all", "mangbesokare_vardcentral", 14.0, [private.pk], False),
+                    ("b", "own", "mangbesokare_vardcentral", 7.0, [private.pk], False)]
+    assert first.counts["own_scope"] == {"persons_with_other_data": 3, "persons_flagged": 1}
+    assert first.definition_versions["directory"]["units"] == 2
+
+
 def test_a_failed_run_is_recorded_and_leaves_no_file(lake, monkeypatch):
-    def broken(con, definition, reference_date):
+    def broken(con, definition, reference_date, scope):
         raise engine.EngineError("Definitionen hfrs: något gick fel")
 
     monkeypatch.setattr(engine, "run_definition", broken)

@@ -63,12 +63,21 @@ tid.
 - **Vårdtillfällen** (`stays`): slutenvårdskontakter där överflyttningar samma dag och överlappande kontakter
   slås ihop, se grundtabellerna nedan. Oplanerat betyder att vårdtillfällets första kontakt inte är markerad som
   planerad (saknad uppgift räknas som oplanerad).
+- **Två dataomfång.** Varje kriterium räknas två gånger. Omfånget `all` läser alla vårdkontakter. Omfånget
+  `own` läser bara kontakterna vid enheter som hör till samma huvudman som personens listningsenhet (enhetens
+  HSA-id slås upp i katalogen; en enhet som saknas där räknas som en annan huvudmans) och räknas bara för
+  personer som har kontakter hos andra huvudmän; för alla andra är de två omfången lika. Vårdtillfällen bildas
+  inom omfånget. Risklistan visar `all` bara när personens samtycke och spärrar låter användaren se varje annan
+  huvudmans uppgifter, annars `own` med texten ”Uppgifter från andra vårdgivare ingår inte” (se
+  docs/decisions.md). Analytikernas sammanställningar räknar `all`.
 - **Resultatet** av en körning är en Parquet-fil i sjön (`risk/run-<id>.parquet`) med kolumnerna pseudonym,
-  listed_unit_hsa, municipality_code, definition, flagged, value, band och reason, sorterad på pseudonym och
-  definition. Den innehåller varje person som flaggas av minst ett kriterium, med en rad för varje kriterium som
-  flaggar personen eller där personen har ett värde skilt från noll (t.ex. HFRS-poängen även när den inte
-  flaggar). Personer som inte flaggas av något kriterium finns inte i filen. `value` avrundas till två
-  decimaler; samma indata ger en byte-identisk fil.
+  listed_unit_hsa, municipality_code, scope (`all` eller `own`), definition, flagged, value, band, reason,
+  other_orgs (de andra huvudmän som har kontakter med personen till och med D) och unknown_units (någon sådan
+  kontakt var vid en enhet som saknas i katalogen), sorterad på listningsenhet, pseudonym, omfång och
+  definition. Den innehåller, för varje omfång, varje person som flaggas av minst ett kriterium, med en rad för
+  varje kriterium som flaggar personen eller där personen har ett värde skilt från noll (t.ex. HFRS-poängen även
+  när den inte flaggar). Personer som inte flaggas av något kriterium finns inte i filen. `value` avrundas till
+  två decimaler; samma indata (sjön och katalogens enheter) ger en byte-identisk fil.
 """
 
 
