@@ -127,3 +127,37 @@ def test_reviewing_an_emergency_access_logs_the_review(client, w):
     assert EmergencyAccess.objects.get(pk=ea.pk).reviewed_at is not None
     assert rows == [(w.person.pk, Action.CHANGE, "access.emergencyaccess", str(ea.pk), Basis.LOG_REVIEW,
                      "access:emergency:review")]
+
+
+def test_scoped_consents_log_each_consent_created(w):
+    """The discharge case's consent: the receiving organisation may take part of that scope of the actor's data."""
+    since = logrows.mark()
+    created = services.register_scoped_consents(f.actor(w.vc_nurse), w.person.pk, [w.mark.pk, w.region.pk],
+                                                 "discharge_case", "verbal", "Utskrivning", timezone.now())
+    assert [c.receiving_org for c in created] == [w.mark]  # never to the actor's own organisation
+    assert logrows.written(since, w.vc_nurse) == [
+        logrows.record(created[0], Basis.RELATIONSHIP, "access:consent", Action.CREATE)
+    ]
+
+
+def test_admission_access_is_logged_when_opened_read_and_reviewed(client, w):
+    """A ward opens a person it has no relationship with (the whole personnummer typed, a reason); the manager's
+    follow-up list reads it (log review) and the review documents it."""
+    from nara.access.models import AdmissionAccess
+    from nara.directory.models import Unit
+
+    ward_nurse = f.staff(f.unit(w.region, kind=Unit.Kind.WARD, name="Avdelning 7"), ["nurse"])
+    since = logrows.mark()
+    admission = services.open_admission(f.actor(ward_nurse), w.stranger.pk, "Inlagd via akuten", typed=True)
+    assert logrows.written(since, ward_nurse) == [
+        (w.stranger.pk, Action.CREATE, "access.admissionaccess", str(admission.pk), Basis.ADMISSION,
+         "access:admission:open")
+    ]
+    rows = call(client, w.vc_manager, "get", reverse("access:emergency_followup"))
+    assert rows == [(w.stranger.pk, Action.READ, "access.admissionaccess", str(admission.pk), Basis.LOG_REVIEW,
+                     "access:emergency_followup")]
+    rows = call(client, w.vc_manager, "post", reverse("access:emergency_followup"),
+                {"admission": admission.pk, "comment": "Inlagd via akuten, stämmer."})
+    assert AdmissionAccess.objects.get(pk=admission.pk).reviewed_at is not None
+    assert rows == [(w.stranger.pk, Action.CHANGE, "access.admissionaccess", str(admission.pk), Basis.LOG_REVIEW,
+                     "access:admission:review")]
