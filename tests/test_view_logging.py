@@ -74,6 +74,7 @@ PERSON_PAGES = {
     "transitions:enrolment_request": ({}, "vc_nurse"),
     "transitions:enrolment_detail": ({"pk": fu_builders.fu_enrolment_pk}, "vc_nurse"),
 }
+LOG_REVIEW_PAGES = {"audit:extract", "audit:extract_print"}  # reading the log: one log-review row per person
 NOT_A_READ = {"access:emergency"}
 POST_ONLY = {"transitions:case_admission"}  # a GET is refused (405) and shows nothing
 # Pages whose content identifies the person by personnummer: the register overview, and what ambulance and
@@ -121,6 +122,7 @@ def test_person_page_writes_log_rows(client, name):
     }
     client.force_login(getattr(w, who))
     before = AccessLogEntry.objects.filter(person=w.person).count()
+    since = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = client.get(reverse(name, kwargs=kwargs))
     if name in POST_ONLY:
         assert response.status_code == 405
@@ -134,3 +136,12 @@ def test_person_page_writes_log_rows(client, name):
         assert written == 0 and "Astrid" not in body
     else:
         assert written > 0, f"{name} showed personal data without writing the access log"
+        rows = AccessLogEntry.objects.filter(pk__gt=since, person=w.person)
+        # The page names the person: their register read is logged (a log extract's is a log-review read).
+        what = ("audit.accesslogentry", "") if name in LOG_REVIEW_PAGES else ("people.person", str(w.person.pk))
+        assert rows.filter(record_type=what[0], record_id=what[1]).exists(), f"{name} did not log the person"
+        # A page about one record logs that record (its own row, with its own basis).
+        if "pk" in kwargs:
+            assert rows.exclude(record_type="people.person").filter(record_id=str(kwargs["pk"])).exists(), (
+                f"{name} showed record {kwargs['pk']} without logging it"
+            )
