@@ -1,5 +1,6 @@
-"""The exact access-log rows of adding, changing and removing a register record (a relative) through the pages:
-the person read, the record read where the page shows it first, and the write itself with the writer's basis."""
+"""The exact access-log rows of the register pages: adding, changing and removing a record (a relative) — the
+person read, the record read where the page shows it first, and the write itself with the writer's basis — and
+the search (each person found, by personnummer or by name, and nobody outside the relationship)."""
 
 import pytest
 from django.urls import reverse
@@ -37,3 +38,14 @@ def test_adding_changing_and_removing_a_relative_log_each_write(client):
     rows = post(client, w.mark_nurse, url, {"remove": "1", "version": Relative.objects.get(pk=eva.pk).version})
     assert not Relative.objects.filter(pk=eva.pk).exists()
     assert rows == logrows.expect(*opened, logrows.record(eva, Basis.RELATIONSHIP, f"{ctx}:remove", Action.CHANGE))
+
+
+def test_search_logs_each_person_found_and_nobody_outside_the_relationship(client):
+    w = build()
+    client.force_login(w.vc_nurse)
+    ctx = "people:search"
+    for query, found in [(w.person.personnummer, [w.person]), ("Lindqvist", [w.person]),
+                         (w.stranger.personnummer, []), ("Okänd", [])]:
+        since = logrows.mark()
+        assert client.post(reverse("people:search"), {"q": query}).status_code == 200
+        assert logrows.written(since, w.vc_nurse) == [logrows.person(p, ctx) for p in found], query
