@@ -314,7 +314,10 @@ def care_request(actor: Actor, person_id, context: str, action: str = Action.REA
     )
     if action == Action.PRINT:
         printed = [r for rows in (limitations.shown, active_plans, parts.shown) for r in rows]
-        entries = [(person.pk, r._meta.label_lower, r.pk, access.basis) for r in printed]
+        # Each record with its own basis (another organisation's through the consent), as when it was read.
+        entries = [
+            (person.pk, r._meta.label_lower, r.pk, access.decide(actor, r.recorded_by_org_id).basis) for r in printed
+        ]
         entries.append((person.pk, "people.person", person.pk, access.basis))
         audit.record_many(actor, entries, Action.PRINT, context)
     return CareRequest(
@@ -358,9 +361,5 @@ def referral(actor: Actor, access: gate.PersonAccess, pk, context: str) -> Medic
 
 
 def log_print(actor: Actor, access: gate.PersonAccess, records, context: str) -> None:
-    audit.record_many(
-        actor,
-        [(access.person.pk, r._meta.label_lower, r.pk, access.basis) for r in records],
-        Action.PRINT,
-        context,
-    )
+    """One print row per record, each with its own basis (gate.log_records)."""
+    gate.log_records(actor, access, records, context, Action.PRINT)

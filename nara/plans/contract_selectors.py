@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from nara.access import gate
-from nara.audit import services as audit
 from nara.audit.models import Action
 from nara.directory.actor import Actor
 from nara.plans.models import PatientContract
@@ -33,7 +32,5 @@ def contract(actor: Actor, access: gate.PersonAccess, pk, context: str, action: 
     if not visible.shown:
         raise gate.AccessDenied(visible.hidden[0].reason, access.person.pk, visible.hidden[0].blocked)
     if action == Action.PRINT:
-        audit.record(
-            actor, access.person.pk, Action.PRINT, record._meta.label_lower, record.pk, access.basis, context
-        )
+        gate.log_records(actor, access, [record], context, Action.PRINT)  # with the record's own basis
     return record

@@ -43,3 +43,20 @@ def test_creating_changing_and_ending_a_contract_log_each_write(client):
     assert PatientContract.objects.get(pk=contract.pk).ended_on == TODAY
     assert rows == logrows.expect(*opened, logrows.record(contract, Basis.RELATIONSHIP, f"{edit}:end",
                                                           Action.CHANGE))
+
+
+def test_printing_a_contract_logs_the_read_and_the_print_with_its_basis(client):
+    from tests.plans import builders as b
+
+    w = build()
+    contract = b.contract(w)
+    client.force_login(w.vc_nurse)
+    since = logrows.mark()
+    assert client.get(reverse("plans:contract_print", args=[w.person.pk, contract.pk])).status_code == 200
+    ctx = "plans:contract:print"
+    assert logrows.written(since, w.vc_nurse) == logrows.expect(
+        logrows.person(w.person, ctx),
+        logrows.record(contract, Basis.OWN_ORG, ctx),
+        logrows.record(contract, Basis.OWN_ORG, ctx, Action.PRINT),
+        logrows.record(w.fixed, Basis.OWN_ORG, ctx),  # the fixed contacts printed on it
+    )
