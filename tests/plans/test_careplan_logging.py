@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-@pytest.fixture
-def w():
+def plans_world():
+    """The world of tests/world.py with the records described above (shared by tests/plans/*_logging.py)."""
     w = build()
     consent = Consent.objects.create(person=w.person, receiving_org=w.region, method="verbal",
                                      valid_from=dt.date(2025, 1, 1), recorded_by_unit=w.vc, recorded_by_org=w.region,
@@ -44,8 +44,14 @@ def w():
     w.referral = b.referral(w)
     kungsbacka = f.organisation("Kungsbacka kommun", code="1384")
     k_unit = f.unit(kungsbacka, kind=Unit.Kind.HOME_HEALTH, name="Hemsjukvården Kungsbacka")
-    b.care_plan(w, kind="palliative", user=f.staff(k_unit, ["physician"]), unit=k_unit, org=kungsbacka)
+    w.k_unit, w.k_user = k_unit, f.staff(k_unit, ["physician"])
+    b.care_plan(w, kind="palliative", user=w.k_user, unit=k_unit, org=kungsbacka)
     return w
+
+
+@pytest.fixture
+def w():
+    return plans_world()
 
 
 def opened(client, w, name, **kwargs):
