@@ -1,5 +1,5 @@
-"""The exact access-log rows of the transitions list pages: the at-risk overview, the discharge inbox, the trygg
-hemgång list and the enrolment register.
+"""The exact access-log rows of the transitions list pages (the at-risk overview, the discharge inbox, the trygg
+hemgång list and the enrolment register) and of a person's case list, enrolment page and overview panel.
 
 One scenario for all four: Astrid (consent: Marks kommun may take part of the region's data), Berit (no consent),
 a stranger listed at another vårdcentral and Cecilia who has no relationship with anyone any more. Each page is
@@ -153,4 +153,35 @@ def test_enrolment_register_logs_each_shown_person_and_enrolment(client, s):
     assert rows == logrows.expect(
         logrows.person(s.astrid, ctx), logrows.record(e_astrid, Basis.OWN_ORG, ctx),
         logrows.person(s.berit, ctx), logrows.record(e_berit, Basis.OWN_ORG, ctx),
+    )
+
+
+# --- The person's own transitions pages and overview panel ------------------------------------------------------
+
+
+def test_case_list_of_a_person_logs_the_cases_shown(client, s):
+    ctx = "transitions:case:list"
+    rows, _body = opened(client, s.w.mark_nurse, reverse("transitions:case_list", args=[s.astrid.pk]))
+    assert rows == logrows.expect(logrows.person(s.astrid, ctx), logrows.record(s.case_a, Basis.CONSENT, ctx))
+    # Berit's case needs her consent to Mark: only her register read.
+    rows, _body = opened(client, s.w.mark_nurse, reverse("transitions:case_list", args=[s.berit.pk]))
+    assert rows == [logrows.person(s.berit, ctx)]
+
+
+def test_overview_panel_logs_the_current_cases_and_enrolments_shown(client, s):
+    ctx = "people:overview"
+    enrolment = b.fu_enrolment(s.w, status="enrolled", start_on=dt.date(2026, 1, 1))
+    rows, _body = opened(client, s.w.mark_nurse, reverse("people:overview", args=[s.astrid.pk]))
+    assert [r for r in rows if r[2].startswith("transitions.")] == logrows.expect(
+        logrows.record(s.case_a, Basis.CONSENT, ctx), logrows.record(enrolment, Basis.CONSENT, ctx)
+    )
+
+
+def test_enrolment_page_of_a_person_logs_the_enrolments_shown(client, s):
+    ctx = "transitions:enrolment"
+    current = b.fu_enrolment(s.w, status="enrolled", start_on=dt.date(2026, 1, 1))
+    ended = b.fu_enrolment(s.w, status="ended", start_on=dt.date(2025, 1, 1))
+    rows, _body = opened(client, s.w.vc_nurse, reverse("transitions:enrolment", args=[s.astrid.pk]))
+    assert rows == logrows.expect(
+        logrows.person(s.astrid, ctx), *(logrows.record(e, Basis.OWN_ORG, ctx) for e in (current, ended))
     )
