@@ -1,4 +1,5 @@
-"""The exact access-log rows of the register pages: adding, changing and removing a record (a relative) — the
+"""The exact access-log rows of the register pages: each record list (with each record's basis); adding,
+changing and removing a record (a relative) — the
 person read, the record read where the page shows it first, and the write itself with the writer's basis — and
 the search (each person found, by personnummer or by name, and nobody outside the relationship)."""
 
@@ -49,3 +50,32 @@ def test_search_logs_each_person_found_and_nobody_outside_the_relationship(clien
         since = logrows.mark()
         assert client.post(reverse("people:search"), {"q": query}).status_code == 200
         assert logrows.written(since, w.vc_nurse) == [logrows.person(p, ctx) for p in found], query
+
+
+def test_record_pages_log_each_record_shown_with_its_basis(client):
+    """Kinna's nurse: the region's fixed contact is its own; Mark's relative and care-team entry need the
+    person's consent to the region, which is given for Mark's data here, not for Kungsbacka's."""
+    from nara.access.models import Consent
+    from nara.directory.models import Unit
+    from nara.people.models import CareTeamMember
+    from tests import factories as f
+
+    w = build()
+    consent = Consent.objects.create(person=w.person, receiving_org=w.region, method="verbal",
+                                     recorded_by_unit=w.vc, recorded_by_org=w.region, recorded_by=w.vc_nurse)
+    consent.source_orgs.set([w.mark])
+    kungsbacka = f.organisation("Kungsbacka kommun", code="1384")
+    k_unit = f.unit(kungsbacka, kind=Unit.Kind.HOME_HEALTH, name="Hemsjukvården Kungsbacka")
+    CareTeamMember.objects.create(person=w.person, unit=k_unit, role="Hemsjukvård", valid_from=w.team_entry.valid_from,
+                                  recorded_by_unit=k_unit, recorded_by_org=kungsbacka,
+                                  recorded_by=f.staff(k_unit, ["nurse"]))
+    client.force_login(w.vc_nurse)
+    for slug, kind, shown in (("narstaende", "relatives", [(w.relative, Basis.CONSENT)]),
+                              ("fasta-kontakter", "fixed_contacts", [(w.fixed, Basis.OWN_ORG)]),
+                              ("vardteam", "care_team", [(w.team_entry, Basis.CONSENT)])):
+        since = logrows.mark()
+        assert client.get(reverse("people:records", args=[w.person.pk, slug])).status_code == 200
+        ctx = f"people:{kind}"
+        assert logrows.written(since, w.vc_nurse) == logrows.expect(
+            logrows.person(w.person, ctx), *(logrows.record(r, basis, ctx) for r, basis in shown)
+        ), slug
