@@ -1,7 +1,7 @@
 """The exact access-log rows of the register pages: each record list (with each record's basis); adding,
-changing and removing a record (a relative) — the
-person read, the record read where the page shows it first, and the write itself with the writer's basis — and
-the search (each person found, by personnummer or by name, and nobody outside the relationship)."""
+changing and removing a record (a relative): the person read, the record read where the page shows it first,
+and the write itself with the writer's basis; and the search (each person found, by personnummer or by name,
+and nobody outside the relationship)."""
 
 import pytest
 from django.urls import reverse
